@@ -1,0 +1,100 @@
+"""Command line: init, demo, check. Help and messages in Chinese and English."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections import Counter
+
+from sltcore import demo, health
+from sltcore.errors import DeskError
+from sltcore.store import open_store
+
+DESCRIPTION = """三里屯街道志愿服务工作台 · Sanlitun volunteer desk
+
+数据存储：有 .streamlit/secrets.toml 的 [connections.gsheets] 时使用 Google 表格，否则使用本地
+数据库 data/sanlitun.db（或环境变量 SLT_DB 指定的文件）；SLT_BACKEND=local|gsheets 可强制选择。
+Storage: a Google Sheet when .streamlit/secrets.toml has [connections.gsheets], else the local
+file data/sanlitun.db (or $SLT_DB); SLT_BACKEND=local|gsheets overrides."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m sltcore",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令 command")
+    sub.add_parser(
+        "init",
+        help="建立基础资料：7个社区、品牌与项目、设置（可重复运行）/ "
+        "create the reference data: 7 communities, programmes, settings (safe to re-run)",
+    )
+    d = sub.add_parser(
+        "demo",
+        help="向空数据库载入虚构的示例数据 / fill an empty store with invented sample data",
+    )
+    d.add_argument("--volunteers", type=int, default=1200, help="志愿者人数 / volunteers")
+    d.add_argument("--records", type=int, default=12000, help="服务记录条数 / service records")
+    d.add_argument("--seed", type=int, default=2013, help="随机种子 / random seed")
+    d.add_argument(
+        "--until",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="数据截止日期，默认今天 / last day of the data (default today)",
+    )
+    c = sub.add_parser(
+        "check",
+        help="数据体检：无效行、悬空引用、重复手机号或身份证号、每天超过24小时；"
+        "有问题时退出码为1 / data health: invalid rows, dangling references, duplicate phones "
+        "or ID numbers, over 24 h a day; exit code 1 when problems are found",
+    )
+    c.add_argument("--limit", type=int, default=200, help="最多列出几条 / findings to list")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    zh = args.lang == "zh"
+    try:
+        store = open_store()
+        if args.command == "init":
+            added = demo.load_reference(store)
+            total = sum(added.values())
+            print(f"已新增 {total} 条基础资料。" if zh else f"Added {total} reference rows.")
+            return 0
+        if args.command == "demo":
+            if not demo.store_is_empty(store):
+                print("数据库不是空的，未载入示例数据（请换一个 SLT_DB 文件）。" if zh else
+                      "The store is not empty; sample data not loaded (use another SLT_DB).",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            started = time.perf_counter()
+            written = demo.load_demo(
+                store, volunteers=args.volunteers, records=args.records, seed=args.seed,
+                until=args.until,
+            )  # fmt: skip
+            secs = time.perf_counter() - started
+            print(f"示例数据已载入（{secs:.1f} 秒）：" if zh else f"Sample data loaded ({secs:.1f} s):")
+            for key, n in written.items():
+                print(f"  {key}: {n}")
+            return 0
+        if args.command == "check":
+            findings = health.check(store)
+            for f in findings[: args.limit]:
+                print(f.message(args.lang))
+            if findings:
+                kinds = Counter(f.kind for f in findings)
+                summary = ", ".join(f"{k} {n}" for k, n in kinds.items())
+                print(f"发现 {len(findings)} 个问题（{summary}）。" if zh else
+                      f"{len(findings)} problems found ({summary}).")  # fmt: skip
+                return 1
+            print("数据体检通过，没有发现问题。" if zh else "Data health check passed: no problems.")
+            return 0
+    except DeskError as err:
+        print(err.message(args.lang), file=sys.stderr)
+        return 2
+    return 2

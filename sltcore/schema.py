@@ -1,0 +1,516 @@
+"""Every table and field of the desk, declared once.
+
+Forms, validation, import mapping, export headers, the generic table pages and both storage
+backends read this module; adding a field here is the whole change needed to show, store,
+validate, import and export it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+FieldType = Literal[
+    "text", "longtext", "int", "number", "date", "time", "datetime", "bool", "choice", "ref",
+    "tags",
+]  # fmt: skip
+Pii = Literal["id_number", "phone", "address"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value: stored as `key`, shown as `zh` (or `en`)."""
+
+    key: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    zh: str
+    en: str
+    type: FieldType = "text"
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    ref: str | None = None  # table key, for type "ref"
+    fmt: Literal["mobile", "phone", "id_number", "email"] | None = None
+    pii: Pii | None = None  # masked for roles that do not need it
+    past_only: bool = False  # a date that cannot lie in the future
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    default: object = None
+    system: bool = False
+    help_zh: str = ""
+    help_en: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def text_limit(self) -> int:
+        if self.max_length is not None:
+            return self.max_length
+        return 5000 if self.type == "longtext" else 200
+
+    def choice_keys(self) -> list[str]:
+        return [c.key for c in self.choices]
+
+    def choice_label(self, key: object, lang: str = "zh") -> str:
+        for c in self.choices:
+            if c.key == key:
+                return c.zh if lang == "zh" else c.en
+        return "" if key is None else str(key)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    zh: str
+    en: str
+    fields: tuple[Field, ...]
+    id_prefix: str
+    kind: Literal["reference", "domain", "system"] = "domain"
+    title_field: str = "name"  # what a reference to this table shows
+    community_field: str | None = None  # how a coordinator's scope applies to the rows
+    unique: tuple[str, ...] = ()  # fields no two live rows may share
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def user_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.system)
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.key}.{key}")
+
+    def has(self, key: str) -> bool:
+        return any(f.key == key for f in self.fields)
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.fields]
+
+
+def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(*i) for i in items)
+
+
+# --- vocabularies from the seed report and the regulations --------------------------------
+
+COMMUNITY_NAMES = ("幸福一村", "幸福二村", "北三里", "东三里", "中三里", "中纺里", "白家庄西里")
+
+SEX = _choices(("M", "男", "Male"), ("F", "女", "Female"))
+MEMBERSHIP = _choices(
+    ("youth", "青年志愿者", "Youth"),
+    ("security", "治安志愿者", "Public-security patrol"),
+    ("women", "巾帼志愿者", "Women's"),
+    ("resident", "居民志愿者", "Resident"),
+    ("student", "学生志愿者", "Student"),
+    ("unit_staff", "驻区单位志愿者", "Resident-unit staff"),
+    ("party", "党员志愿者", "Party member"),
+)
+POLITICAL = _choices(
+    ("masses", "群众", "No affiliation"),
+    ("league", "共青团员", "Youth League member"),
+    ("party", "中共党员", "CPC member"),
+    ("probation", "中共预备党员", "CPC probationary member"),
+    ("democratic", "民主党派", "Democratic party member"),
+)
+VOLUNTEER_STATUS = _choices(
+    ("active", "在册", "Active"), ("paused", "暂停", "Paused"), ("left", "已退出", "Left")
+)
+CATEGORY = _choices(
+    ("culture", "科普文艺", "Science & culture"),
+    ("welfare", "民政救助", "Civil relief"),
+    ("health", "健康养生", "Health"),
+    ("green", "绿色环保", "Environment"),
+    ("security", "治安维护", "Public security"),
+    ("care", "亲情关怀", "Family care"),
+)
+PROGRAMME_KIND = _choices(("brand", "品牌", "Brand programme"), ("project", "项目", "Project"))
+ORG_KIND = _choices(
+    ("unit", "驻区单位", "Resident unit"),
+    ("company", "企业", "Company"),
+    ("school", "学校", "School"),
+    ("hospital", "医院", "Hospital"),
+    ("ngo", "社会组织", "Social organisation"),
+    ("gov", "机关事业单位", "Public body"),
+)
+EVENT_STATUS = _choices(
+    ("planned", "计划中", "Planned"), ("done", "已完成", "Done"), ("cancelled", "已取消", "Cancelled")
+)
+KEY_PERIOD = _choices(
+    ("spring", "两节", "New Year & Spring Festival"),
+    ("may_day", "五一", "May Day"),
+    ("july_first", "七一", "July 1st"),
+    ("national_day", "国庆", "National Day"),
+    ("two_sessions", "全国两会", "National Two Sessions"),
+    ("other", "其他重点时期", "Other key period"),
+)
+TEAM_ROLE = _choices(
+    ("leader", "队长", "Leader"), ("deputy", "副队长", "Deputy"), ("member", "队员", "Member")
+)
+TX_KIND = _choices(
+    ("deposit", "存入", "Deposit"),
+    ("redeem", "兑换", "Redemption"),
+    ("adjust", "调整", "Adjustment"),
+)
+ITEM_KIND = _choices(("service", "服务", "Service"), ("goods", "物品", "Goods"))
+BENEFICIARY_KIND = _choices(
+    ("elder_alone", "独居老人", "Elder living alone"),
+    ("elder_empty", "空巢老人", "Empty-nest elder"),
+    ("disabled", "残疾人", "Person with disability"),
+    ("low_income", "低保家庭", "Low-income household"),
+    ("child", "困境儿童", "Child in difficulty"),
+    ("other", "其他", "Other"),
+)
+PAIRING_KIND = _choices(("elder", "助老结对", "Elder pairing"), ("disabled", "助残结对", "Disability pairing"))
+PAIRING_STATUS = _choices(("active", "进行中", "Active"), ("ended", "已结束", "Ended"))
+ASSIGNMENT_STATUS = _choices(
+    ("assigned", "已排班", "Assigned"),
+    ("on_duty", "已到岗", "On duty"),
+    ("absent", "缺勤", "Absent"),
+    ("swapped", "已调班", "Swapped"),
+)
+DONATION_KIND = _choices(("money", "资金", "Money"), ("goods", "物资", "Goods"), ("service", "服务", "Service"))
+ROLE = _choices(
+    ("admin", "管理员", "Administrator"),
+    ("coordinator", "社区协调员", "Community coordinator"),
+    ("viewer", "领导（只读）", "Leader (read-only)"),
+)
+AUDIT_ACTION = _choices(
+    ("create", "新增", "Created"), ("update", "修改", "Updated"), ("archive", "归档", "Archived"),
+    ("restore", "恢复", "Restored"),
+)  # fmt: skip
+
+# --- system fields of the storage contract -------------------------------------------------
+
+SYSTEM_FIELDS: tuple[Field, ...] = (
+    Field("id", "编号", "ID", "text", system=True),
+    Field("created_at", "创建时间", "Created at", "datetime", system=True),
+    Field("created_by", "创建人", "Created by", "text", system=True),
+    Field("updated_at", "修改时间", "Updated at", "datetime", system=True),
+    Field("updated_by", "修改人", "Updated by", "text", system=True),
+    Field("version", "版本", "Version", "int", system=True),
+    Field("archived", "已归档", "Archived", "bool", system=True),
+)
+SYSTEM_KEYS = tuple(f.key for f in SYSTEM_FIELDS)
+
+
+def _table(key: str, zh: str, en: str, prefix: str, *fields: Field, **kw: object) -> Table:
+    return Table(key, zh, en, SYSTEM_FIELDS + fields, prefix, **kw)  # type: ignore[arg-type]
+
+
+def _name(zh: str = "名称", en: str = "Name") -> Field:
+    return Field("name", zh, en, required=True, max_length=100)
+
+
+def _community(required: bool = True) -> Field:
+    return Field("community_id", "社区", "Community", "ref", required=required, ref="communities")
+
+
+def _notes() -> Field:
+    return Field("notes", "备注", "Notes", "longtext")
+
+
+def _mobile(key: str = "mobile", zh: str = "手机号", en: str = "Mobile", **kw: object) -> Field:
+    return Field(key, zh, en, fmt="mobile", pii="phone", **kw)  # type: ignore[arg-type]
+
+
+def _phone(key: str = "phone", zh: str = "联系电话", en: str = "Phone") -> Field:
+    return Field(key, zh, en, fmt="phone", pii="phone")
+
+
+TABLES: tuple[Table, ...] = (
+    _table(
+        "communities", "社区", "Communities", "com",
+        _name("社区名称", "Community name"),
+        Field("population", "常住人口", "Resident population", "int", min=0),
+        Field("migrants", "流动人口", "Migrant population", "int", min=0),
+        Field("area_km2", "面积（平方公里）", "Area (km²)", "number", min=0),
+        Field("address", "社区服务站地址", "Service-station address"),
+        Field("contact", "联系人", "Contact person", max_length=50),
+        _phone(),
+        kind="reference",
+        unique=("name",),
+    ),
+    _table(
+        "volunteers", "志愿者", "Volunteers", "vol",
+        _name("姓名", "Name"),
+        Field("sex", "性别", "Sex", "choice", required=True, choices=SEX),
+        Field("birth_date", "出生日期", "Birth date", "date", past_only=True),
+        Field("id_number", "身份证号", "ID number", fmt="id_number", pii="id_number"),
+        _mobile(required=True),
+        _community(),
+        Field("membership", "志愿者类别", "Membership", "choice", required=True, choices=MEMBERSHIP),
+        Field("political_status", "政治面貌", "Political status", "choice", choices=POLITICAL),
+        Field("skills", "专长技能", "Skills", "tags"),
+        Field("organisation_id", "所在单位", "Organisation", "ref", ref="organisations"),
+        Field("registered_on", "注册日期", "Registered on", "date", required=True, past_only=True),
+        Field("status", "状态", "Status", "choice", required=True, choices=VOLUNTEER_STATUS,
+              default="active"),
+        Field("bv_number", "志愿北京编号", "Volunteer Beijing no.", max_length=40),
+        Field("guardian_consent", "监护人同意", "Guardian consent", "bool", default=False,
+              help_zh="14至17周岁须经监护人同意（《中国注册志愿者管理办法》第七条）",
+              help_en="Ages 14-17 need a guardian's consent (art. 7)"),
+        Field("guardian_name", "监护人姓名", "Guardian name", max_length=50),
+        _mobile("guardian_mobile", "监护人电话", "Guardian mobile"),
+        Field("address", "住址", "Address", pii="address"),
+        _notes(),
+        community_field="community_id",
+    ),
+    _table(
+        "teams", "队伍", "Teams", "team",
+        _name("队伍名称", "Team name"),
+        _community(required=False),
+        Field("category", "服务类别", "Service category", "choice", required=True, choices=CATEGORY),
+        Field("membership", "人员类别", "Membership", "choice", choices=MEMBERSHIP),
+        Field("leader_id", "队长", "Leader", "ref", ref="volunteers"),
+        Field("founded_on", "成立日期", "Founded on", "date", past_only=True),
+        Field("description", "简介", "Description", "longtext"),
+        community_field="community_id",
+    ),
+    _table(
+        "team_members", "队伍成员", "Team members", "tm",
+        Field("team_id", "队伍", "Team", "ref", required=True, ref="teams"),
+        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
+        Field("role", "职务", "Role", "choice", required=True, choices=TEAM_ROLE, default="member"),
+        Field("joined_on", "加入日期", "Joined on", "date", past_only=True),
+        Field("left_on", "退出日期", "Left on", "date"),
+        title_field="volunteer_id",
+    ),
+    _table(
+        "programmes", "品牌与项目", "Programmes", "prog",
+        _name("名称", "Name"),
+        Field("kind", "类型", "Kind", "choice", required=True, choices=PROGRAMME_KIND),
+        Field("category", "服务类别", "Service category", "choice", choices=CATEGORY),
+        Field("started_on", "开始日期", "Started on", "date"),
+        Field("description", "简介", "Description", "longtext"),
+        kind="reference",
+    ),
+    _table(
+        "organisations", "驻区单位", "Organisations", "org",
+        _name("单位名称", "Organisation name"),
+        Field("kind", "单位类型", "Kind", "choice", required=True, choices=ORG_KIND),
+        _community(required=False),
+        Field("care_alliance", "关爱联盟成员", "Care-alliance member", "bool", default=False),
+        Field("joined_alliance_on", "加入联盟日期", "Joined alliance on", "date"),
+        Field("contact", "联系人", "Contact person", max_length=50),
+        _phone(),
+        Field("address", "地址", "Address"),
+        _notes(),
+        kind="reference",
+        community_field="community_id",
+    ),
+    _table(
+        "events", "活动", "Events", "evt",
+        Field("title", "活动名称", "Title", required=True, max_length=100),
+        Field("date", "活动日期", "Date", "date", required=True),
+        Field("start_time", "开始时间", "Start time", "time"),
+        Field("end_time", "结束时间", "End time", "time"),
+        _community(),
+        Field("location", "地点", "Location", max_length=100),
+        Field("programme_id", "所属品牌/项目", "Programme", "ref", ref="programmes"),
+        Field("team_id", "组织队伍", "Team", "ref", ref="teams"),
+        Field("category", "服务类别", "Service category", "choice", required=True, choices=CATEGORY),
+        Field("key_period", "重点时期", "Key period", "choice", choices=KEY_PERIOD),
+        Field("service_object", "服务对象", "Service object", max_length=100),
+        Field("content", "服务内容", "Service content", "longtext"),
+        Field("person_in_charge", "负责人", "Person in charge", max_length=50),
+        Field("status", "状态", "Status", "choice", required=True, choices=EVENT_STATUS,
+              default="done"),
+        title_field="title",
+        community_field="community_id",
+    ),
+    _table(
+        "service_records", "服务记录", "Service records", "rec",
+        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
+        Field("event_id", "活动", "Event", "ref", ref="events"),
+        Field("date", "服务日期", "Date", "date", required=True, past_only=True),
+        Field("hours", "服务时长（小时）", "Hours", "number", required=True, min=0, max=24,
+              help_zh="只计实际服务时间，不含往返路途（《中国注册志愿者管理办法》第十四条）",
+              help_en="Actual service time only, travel excluded (art. 14)"),
+        _community(),
+        Field("place", "服务地点", "Place", max_length=100),
+        Field("service_object", "服务对象", "Service object", max_length=100),
+        Field("content", "服务内容", "Service content", "longtext"),
+        Field("person_in_charge", "负责人", "Person in charge", max_length=50),
+        Field("recorder", "记录人", "Recorder", max_length=50),
+        Field("confirmed", "组织方已确认", "Confirmed by organiser", "bool", default=True),
+        title_field="date",
+        community_field="community_id",
+    ),
+    _table(
+        "redemption_items", "兑换项目", "Redemption items", "item",
+        _name("项目名称", "Item"),
+        Field("kind", "类型", "Kind", "choice", required=True, choices=ITEM_KIND),
+        Field("points", "所需积分", "Points", "number", required=True, min=0),
+        Field("stock", "库存", "Stock", "int", min=0),
+        Field("provider_id", "提供单位", "Provider", "ref", ref="organisations"),
+        Field("active", "可兑换", "Available", "bool", default=True),
+        Field("description", "说明", "Description", "longtext"),
+        kind="reference",
+    ),
+    _table(
+        "timebank_transactions", "公益储蓄流水", "Time-bank transactions", "tx",
+        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
+        Field("date", "日期", "Date", "date", required=True, past_only=True),
+        Field("kind", "类型", "Kind", "choice", required=True, choices=TX_KIND),
+        Field("points", "积分（存入为正，兑换为负）", "Points (+deposit, -redeem)", "number",
+              required=True),
+        Field("item_id", "兑换项目", "Item", "ref", ref="redemption_items"),
+        Field("record_id", "对应服务记录", "Service record", "ref", ref="service_records"),
+        _notes(),
+        title_field="date",
+    ),
+    _table(
+        "beneficiaries", "服务对象", "Beneficiaries", "ben",
+        _name("姓名", "Name"),
+        Field("sex", "性别", "Sex", "choice", choices=SEX),
+        Field("birth_date", "出生日期", "Birth date", "date", past_only=True),
+        Field("kind", "类别", "Kind", "choice", required=True, choices=BENEFICIARY_KIND),
+        _community(),
+        Field("address", "住址", "Address", pii="address"),
+        _phone(),
+        Field("id_number", "身份证号", "ID number", fmt="id_number", pii="id_number"),
+        Field("needs", "服务需求", "Needs", "longtext"),
+        Field("emergency_contact", "紧急联系人", "Emergency contact", max_length=50),
+        _phone("emergency_phone", "紧急联系电话", "Emergency phone"),
+        community_field="community_id",
+    ),
+    _table(
+        "pairings", "结对帮扶", "Pairings", "pair",
+        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
+        Field("beneficiary_id", "服务对象", "Beneficiary", "ref", required=True, ref="beneficiaries"),
+        Field("kind", "结对类型", "Kind", "choice", required=True, choices=PAIRING_KIND),
+        Field("programme_id", "所属项目", "Programme", "ref", ref="programmes"),
+        Field("started_on", "结对日期", "Started on", "date", required=True, past_only=True),
+        Field("ended_on", "结束日期", "Ended on", "date"),
+        Field("frequency", "走访频次", "Visit frequency", max_length=50),
+        Field("status", "状态", "Status", "choice", required=True, choices=PAIRING_STATUS,
+              default="active"),
+        _notes(),
+        title_field="started_on",
+    ),
+    _table(
+        "roster_shifts", "值守班次", "Duty shifts", "shift",
+        Field("key_period", "重点时期", "Key period", "choice", required=True, choices=KEY_PERIOD),
+        Field("post", "岗位", "Post", required=True, max_length=100),
+        _community(),
+        Field("date", "日期", "Date", "date", required=True),
+        Field("start_time", "开始时间", "Start time", "time", required=True),
+        Field("end_time", "结束时间", "End time", "time", required=True),
+        Field("slots", "需要人数", "People needed", "int", min=1, default=2),
+        _notes(),
+        title_field="post",
+        community_field="community_id",
+    ),
+    _table(
+        "roster_assignments", "排班", "Shift assignments", "asg",
+        Field("shift_id", "班次", "Shift", "ref", required=True, ref="roster_shifts"),
+        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
+        Field("status", "状态", "Status", "choice", required=True, choices=ASSIGNMENT_STATUS,
+              default="assigned"),
+        Field("record_id", "对应服务记录", "Service record", "ref", ref="service_records"),
+        _notes(),
+        title_field="volunteer_id",
+    ),
+    _table(
+        "donations", "捐赠", "Donations", "don",
+        Field("organisation_id", "捐赠单位", "Donor organisation", "ref", ref="organisations"),
+        Field("donor_name", "捐赠人（个人）", "Donor (person)", max_length=50),
+        Field("date", "捐赠日期", "Date", "date", required=True, past_only=True),
+        Field("kind", "捐赠类型", "Kind", "choice", required=True, choices=DONATION_KIND),
+        Field("amount", "金额/折价（元）", "Amount (yuan)", "number", min=0),
+        Field("description", "捐赠内容", "Description", "longtext"),
+        Field("programme_id", "用于项目", "For programme", "ref", ref="programmes"),
+        Field("receipt_no", "收据编号", "Receipt no.", max_length=40),
+        title_field="date",
+    ),
+    _table(
+        "certificates", "服务记录证明登记", "Certificate register", "cert",
+        Field("number", "证明编号", "Certificate no.", required=True, max_length=40),
+        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
+        Field("issued_on", "出具日期", "Issued on", "date", required=True, past_only=True),
+        Field("hours", "服务时长（小时）", "Hours", "number", required=True, min=0),
+        Field("period_from", "起始日期", "From", "date"),
+        Field("period_to", "截止日期", "To", "date"),
+        Field("content", "服务内容", "Service content", "longtext"),
+        Field("issuer", "出具单位", "Issuing unit", required=True, max_length=100),
+        Field("issuer_head", "单位负责人", "Head of unit", max_length=50),
+        Field("officer", "经办人", "Officer", max_length=50),
+        _phone("contact_phone", "联系电话", "Contact phone"),
+        title_field="number",
+        unique=("number",),
+    ),
+    _table(
+        "accounts", "账号", "Accounts", "acct",
+        Field("username", "用户名", "Username", required=True, max_length=40),
+        Field("display_name", "姓名", "Display name", required=True, max_length=50),
+        Field("role", "角色", "Role", "choice", required=True, choices=ROLE),
+        Field("communities", "负责社区", "Communities", "tags",
+              help_zh="社区协调员只能修改这些社区的数据", help_en="A coordinator edits only these"),
+        Field("password_hash", "密码摘要", "Password hash", max_length=200),
+        Field("active", "启用", "Active", "bool", default=True),
+        title_field="username",
+        kind="system",
+        unique=("username",),
+    ),
+    _table(
+        "settings", "设置", "Settings", "set",
+        Field("key", "键", "Key", required=True, max_length=80),
+        Field("value", "值", "Value", "longtext"),
+        Field("description", "说明", "Description"),
+        title_field="key",
+        kind="system",
+        unique=("key",),
+    ),
+    _table(
+        "audit_log", "操作日志", "Audit log", "aud",
+        Field("table_name", "数据表", "Table", required=True),
+        Field("row_id", "记录编号", "Row ID", required=True),
+        Field("action", "操作", "Action", "choice", required=True, choices=AUDIT_ACTION),
+        Field("actor", "操作人", "Actor", required=True),
+        Field("at", "时间", "At", "datetime", required=True),
+        Field("changes", "变更内容", "Changes", "longtext", max_length=100_000),
+        title_field="row_id",
+        kind="system",
+    ),
+)  # fmt: skip
+
+TABLE_BY_KEY: dict[str, Table] = {t.key: t for t in TABLES}
+REFERENCE_TABLES = tuple(t.key for t in TABLES if t.kind == "reference")
+AUDIT_TABLE = "audit_log"
+
+
+def table(key: str) -> Table:
+    """Look a table up by key; an unknown key is a programming error."""
+    try:
+        return TABLE_BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown table {key!r}") from None
+
+
+def referencing(table_key: str) -> list[tuple[Table, Field]]:
+    """Fields elsewhere that point at `table_key` (for 'is this row still used?')."""
+    return [(t, f) for t in TABLES for f in t.fields if f.type == "ref" and f.ref == table_key]
+
+
+def header_aliases(t: Table) -> dict[str, str]:
+    """Header text -> field key, accepting the key and both labels (hand-edited sheets)."""
+    out: dict[str, str] = {}
+    for f in t.fields:
+        for alias in (f.key, f.zh, f.en):
+            out[normalise_header(alias)] = f.key
+    return out
+
+
+def normalise_header(text: str) -> str:
+    return "".join(str(text).split()).replace("（", "(").replace("）", ")").casefold()

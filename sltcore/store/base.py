@@ -1,0 +1,205 @@
+"""The Store contract, and the write logic both backends share.
+
+A backend supplies storage (a SQLite file, a Google Sheet); what a write means (validation,
+permissions, ids, versions, audit rows) is decided here once, in pure functions, so the two
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import pandas as pd
+
+from sltcore import clock
+from sltcore.auth import Actor, check_write
+from sltcore.codec import to_text
+from sltcore.errors import ConflictError, Problem, ValidationError
+from sltcore.schema import AUDIT_TABLE, SYSTEM_KEYS, Table, table
+from sltcore.validation import Lookup, clean_row, context_problems
+
+Row = dict[str, Any]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Repository over all tables. Rows are dicts of canonical values (see `sltcore.codec`)."""
+
+    backend: str  # "local" or "gsheets"
+
+    def read_all(self, include_archived: bool = False) -> dict[str, pd.DataFrame]:
+        """Every table as a typed frame, read at once (the audit log is read on its own)."""
+        ...
+
+    def read(self, table_key: str, include_archived: bool = False) -> pd.DataFrame: ...
+
+    def get(self, table_key: str, row_id: str) -> Row | None: ...
+
+    def append(self, table_key: str, rows: Sequence[Mapping[str, Any]], actor: Actor) -> list[Row]:
+        """All rows or none; returns the stored rows with their ids and versions."""
+        ...
+
+    def update(
+        self,
+        table_key: str,
+        row_id: str,
+        changes: Mapping[str, Any],
+        expected_version: int,
+        actor: Actor,
+    ) -> Row:
+        """Raises ConflictError when the stored version is not `expected_version`."""
+        ...
+
+    def set_archived(
+        self, table_key: str, versions: Mapping[str, int], archived: bool, actor: Actor
+    ) -> list[Row]:
+        """Archive (or restore) several rows at once, each at its expected version."""
+        ...
+
+    def revision(self) -> str:
+        """Changes whenever any data changes: a cheap cache key."""
+        ...
+
+    def describe(self) -> dict[str, str]:
+        """What the sidebar shows about the backend (kind, where, status)."""
+        ...
+
+
+def archive(store: Store, table_key: str, row_id: str, expected_version: int, actor: Actor) -> Row:
+    return store.set_archived(table_key, {row_id: expected_version}, True, actor)[0]
+
+
+def new_id(t: Table) -> str:
+    return f"{t.id_prefix}-{secrets.token_hex(8)}"
+
+
+def _audit(t: Table, row_id: str, action: str, actor: Actor, changes: Mapping[str, Any]) -> Row:
+    now = clock.now()
+    return {
+        "id": new_id(table(AUDIT_TABLE)),
+        "created_at": now,
+        "created_by": actor.username,
+        "updated_at": now,
+        "updated_by": actor.username,
+        "version": 1,
+        "archived": False,
+        "table_name": t.key,
+        "row_id": row_id,
+        "action": action,
+        "actor": actor.username,
+        "at": now,
+        "changes": json.dumps(changes, ensure_ascii=False) if changes else None,
+    }
+
+
+def prepare_append(
+    t: Table, rows: Sequence[Mapping[str, Any]], actor: Actor, lookup: Lookup
+) -> tuple[list[Row], list[Row]]:
+    """Validated rows with system fields, and their audit rows; raises on any bad row."""
+    cleaned: list[tuple[int | None, Row]] = []
+    problems: list[Problem] = []
+    given_ids: dict[str, int] = {}
+    for n, raw in enumerate(rows, start=1):
+        row, found = clean_row(t, {k: v for k, v in raw.items() if k not in SYSTEM_KEYS}, n)
+        problems.extend(found)
+        rid = raw.get("id")
+        if rid:
+            rid = str(rid)
+            if rid in given_ids:
+                problems.append(Problem(t.key, n, "id", "编号与本批其他行重复", "duplicate id"))
+            given_ids[rid] = n
+            row["id"] = rid
+        cleaned.append((n, row))
+    if problems:
+        raise ValidationError(problems)
+    check_write(actor, t, [r for _, r in cleaned])
+    if given_ids:
+        for rid in lookup.ref_status(t.key, set(given_ids)):
+            problems.append(
+                Problem(t.key, given_ids[rid], "id", f"编号{rid}已存在", f"id {rid} exists")
+            )
+    problems.extend(context_problems(t, cleaned, lookup))
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    out: list[Row] = []
+    audits: list[Row] = []
+    for _, row in cleaned:
+        rid = row.pop("id", None) or new_id(t)
+        full = {
+            "id": rid,
+            "created_at": now,
+            "created_by": actor.username,
+            "updated_at": now,
+            "updated_by": actor.username,
+            "version": 1,
+            "archived": False,
+            **row,
+        }
+        out.append(full)
+        if t.key != AUDIT_TABLE:
+            audits.append(_audit(t, rid, "create", actor, {}))
+    return out, audits
+
+
+def _check_version(t: Table, current: Row, expected: int) -> None:
+    if int(current["version"]) != int(expected):
+        raise ConflictError(t.key, current["id"], int(expected), int(current["version"]))
+
+
+def prepare_update(
+    t: Table,
+    current: Row,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    actor: Actor,
+    lookup: Lookup,
+) -> tuple[Row, Row | None]:
+    """The new full row and its audit row (None when nothing changed)."""
+    _check_version(t, current, expected_version)
+    user = {k: v for k, v in changes.items() if k not in SYSTEM_KEYS}
+    merged_raw = {f.key: current.get(f.key) for f in t.user_fields}
+    merged_raw.update(user)
+    row, problems = clean_row(t, merged_raw, None)
+    if problems:
+        raise ValidationError(problems)
+    check_write(actor, t, [current, row])
+    diff = {
+        k: [to_text(t.field(k), current.get(k)), to_text(t.field(k), row[k])]
+        for k in row
+        if row[k] != current.get(k) and not (row[k] in (None, ()) and current.get(k) in (None, ()))
+    }
+    if not diff:
+        return current, None
+    problems = context_problems(t, [(None, row)], lookup, exclude={current["id"]}, changed=diff)
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    new = {
+        **current,
+        **row,
+        "updated_at": now,
+        "updated_by": actor.username,
+        "version": int(current["version"]) + 1,
+    }
+    return new, _audit(t, current["id"], "update", actor, diff)
+
+
+def prepare_archive(
+    t: Table, current: Row, expected_version: int, archived: bool, actor: Actor
+) -> tuple[Row, Row]:
+    _check_version(t, current, expected_version)
+    check_write(actor, t, [current])
+    now = clock.now()
+    new = {
+        **current,
+        "archived": archived,
+        "updated_at": now,
+        "updated_by": actor.username,
+        "version": int(current["version"]) + 1,
+    }
+    action = "archive" if archived else "restore"
+    return new, _audit(t, current["id"], action, actor, {})

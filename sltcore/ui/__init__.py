@@ -1,0 +1,98 @@
+"""What every page shares: the store, cached reads, the acting account, language, errors.
+
+The only part of sltcore that imports streamlit. Pages call these instead of touching the store
+or the session directly, so caching and error handling are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from sltcore import clock, i18n
+from sltcore.auth import Actor
+from sltcore.errors import DeskError
+from sltcore.identity import mask_address, mask_id, mask_phone
+from sltcore.schema import Table
+from sltcore.store import Store, open_store
+
+log = logging.getLogger("sltcore.ui")
+T = TypeVar("T")
+CACHE_TTL_SECONDS = 300
+
+
+def lang() -> str:
+    return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def tr(key: str, **kw: Any) -> str:
+    return i18n.t(key, lang(), **kw)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(backend: str, db: str) -> Store:
+    return open_store(backend or None)
+
+
+def get_store() -> Store:
+    """One store per process and configuration (SLT_BACKEND / SLT_DB may differ in tests)."""
+    return _store(os.environ.get("SLT_BACKEND", ""), os.environ.get("SLT_DB", ""))
+
+
+def current_actor() -> Actor:
+    """The acting account. Until sign-in lands, the office's single admin account."""
+    actor = st.session_state.get("actor")
+    if isinstance(actor, Actor):
+        return actor
+    return Actor(os.environ.get("SLT_USER", "admin"), "admin", display_name="管理员")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=4)
+def _load(_store_obj: Store, key: str, revision: str) -> tuple[dict[str, pd.DataFrame], str]:
+    return _store_obj.read_all(), clock.now().strftime("%H:%M:%S")
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """All tables, cached until the data's revision changes or the TTL ends."""
+    store = get_store()
+    key = f"{store.backend}:{os.environ.get('SLT_DB', '')}"
+    frames, read_at = _load(store, key, store.revision())
+    st.session_state["read_at"] = read_at
+    return frames
+
+
+def after_write() -> None:
+    """Our own write changed the data: the next read must not come from the cache."""
+    _load.clear()
+
+
+def show_error(err: BaseException) -> None:
+    if isinstance(err, DeskError):
+        st.error(err.message(lang()), icon="⚠️")
+    else:
+        log.exception("unexpected error", exc_info=err)
+        st.error(tr("error.unexpected"), icon="⚠️")
+
+
+def attempt(fn: Callable[[], T]) -> T | None:
+    """Run a store call; show its error in the page's language instead of a traceback."""
+    try:
+        return fn()
+    except Exception as err:  # noqa: BLE001 - every error becomes a message, never a trace
+        show_error(err)
+        return None
+
+
+def masked(df: pd.DataFrame, t: Table, actor: Actor | None = None) -> pd.DataFrame:
+    """ID, phone and address columns masked, always for display lists; raw only where needed."""
+    out = df.copy()
+    masks = {"id_number": mask_id, "phone": mask_phone, "address": mask_address}
+    for f in t.fields:
+        if f.pii and f.key in out.columns:
+            out[f.key] = out[f.key].map(lambda v, m=masks[f.pii]: m(v) if isinstance(v, str) else v)
+    return out

@@ -1,0 +1,64 @@
+"""The sidebar every page shares, and the first-run screen of an empty store."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sltcore import i18n
+from sltcore.store import Store
+from sltcore.ui import after_write, attempt, current_actor, tr
+
+LANG_OPTIONS = {"zh": "中文", "en": "English"}
+
+
+def sidebar(store: Store, current_lang: str) -> None:
+    with st.sidebar:
+        st.markdown(f"### {tr('app.title')}")
+        choice = st.segmented_control(
+            tr("sidebar.language"),
+            options=list(LANG_OPTIONS),
+            format_func=LANG_OPTIONS.get,
+            default=current_lang,
+            key="lang_switch",
+        )
+        if choice and choice != current_lang:
+            st.session_state["lang"] = choice
+            st.rerun()
+        info = store.describe()
+        backend = tr(f"sidebar.backend.{info['backend']}")
+        st.caption(f"{tr('sidebar.backend')}：{backend}")
+        actor = current_actor()
+        st.caption(f"{tr('sidebar.user')}：{actor.display_name or actor.username}")
+        if st.session_state.get("read_at"):
+            st.caption(tr("sidebar.read_at", time=st.session_state["read_at"]))
+        if st.button(tr("sidebar.refresh"), icon="🔄", key="refresh_data"):
+            after_write()
+            st.rerun()
+
+
+def first_run(store: Store) -> bool:
+    """On an empty store, offer the sample data. Returns True when the screen was shown."""
+    from sltcore import demo
+
+    if not demo.store_is_empty(store):
+        return False
+    st.info(f"**{tr('home.empty.title')}**\n\n{tr('home.empty.body')}", icon="👋")
+    left, right = st.columns(2)
+    if left.button(tr("home.empty.demo"), type="primary", key="load_demo"):
+        with st.status(tr("home.empty.loading"), expanded=False) as status:
+            summary = attempt(lambda: demo.load_demo(store, progress=status.write))
+            if summary is not None:
+                status.update(state="complete")
+        after_write()
+        if summary is not None:
+            st.toast(tr("home.empty.done", volunteers=summary["volunteers"],
+                        records=summary["service_records"]), icon="✅")  # fmt: skip
+            st.rerun()
+    if right.button(tr("home.empty.init"), key="load_reference"):
+        attempt(lambda: demo.load_reference(store))
+        after_write()
+        st.rerun()
+    return True
+
+
+__all__ = ["LANG_OPTIONS", "first_run", "i18n", "sidebar"]

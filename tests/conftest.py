@@ -1,0 +1,61 @@
+"""Shared fixtures. Today is pinned so dates in tests and sample data never drift."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["SLT_TODAY"] = "2026-11-29"
+os.environ.setdefault("SLT_BACKEND", "local")
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_SIZE = {"volunteers": 300, "records": 3000}
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """An empty local store on a real SQLite file."""
+    from sltcore.store.local import LocalStore
+
+    s = LocalStore(tmp_path / "test.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small sample-data SQLite file built once; copy it before writing to it."""
+    from sltcore import demo
+    from sltcore.store.local import LocalStore
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    s = LocalStore(path)
+    demo.load_demo(s, **DEMO_SIZE)
+    s._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.close()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db: Path, tmp_path: Path):
+    """A private, writable copy of the sample data."""
+    from sltcore.store.local import LocalStore
+
+    path = tmp_path / "demo-copy.db"
+    shutil.copy(demo_db, path)
+    s = LocalStore(path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the app (AppTest) at a fresh database file; returns its path."""
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("SLT_DB", str(path))
+    monkeypatch.setenv("SLT_BACKEND", "local")
+    monkeypatch.chdir(ROOT)
+    yield path
