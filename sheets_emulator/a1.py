@@ -47,7 +47,7 @@ class ParsedRange:
 
 
 def col_to_letters(index: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    """0-based column index to letters: 0 -> "A", 26 -> "AA"."""
     if index < 0:
         raise ValueError(f"negative column index {index}")
     letters = ""
@@ -59,7 +59,7 @@ def col_to_letters(index: int) -> str:
 
 
 def letters_to_col(letters: str) -> int:
-    """"A" -> 0, "AA" -> 26 (case-insensitive)."""
+    """Column letters to 0-based index: "A" -> 0, "AA" -> 26 (any case)."""
     n = 0
     for ch in letters.upper():
         if not "A" <= ch <= "Z":
@@ -132,7 +132,7 @@ def parse_cells(text: str) -> ParsedRange:
         c0 = 0  # "1:B5": from column A
     if r0 is None and r1 is not None and c0 is not None and c1 is not None:
         r0 = 0  # "A:B5": from row 1
-    if c0 is None and c1 is not None or r0 is None and r1 is not None:
+    if (c0 is None and c1 is not None) or (r0 is None and r1 is not None):
         raise A1Error(text)  # "A:5" and the like
     start_row, start_col = r0 or 0, c0 or 0
     if r1 is not None and r1 < start_row:

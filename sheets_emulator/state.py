@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -239,9 +239,7 @@ class Sheet:
 
     def clone(self) -> Sheet:
         """Copy sharing the immutable Cells: cheap snapshot for atomic batch requests."""
-        copy = Sheet(**{k: v for k, v in self.__dict__.items() if k != "rows"})
-        copy.rows = [list(row) for row in self.rows]
-        return copy
+        return replace(self, rows=[list(row) for row in self.rows])
 
     def properties(self) -> JSON:
         """SheetProperties as Google returns them (optional fields only when set)."""
@@ -302,8 +300,7 @@ class Sheet:
         if col < 0:
             return False
         return any(
-            col < len(cells) and cells[col] is not None
-            for cells in self.rows[max(r0, 0) : r1 + 1]
+            col < len(cells) and cells[col] is not None for cells in self.rows[max(r0, 0) : r1 + 1]
         )
 
     def clear(self, r0: int, c0: int, r1: int, c1: int) -> None:
@@ -374,9 +371,7 @@ class Spreadsheet:
 
     def clone(self) -> Spreadsheet:
         """Snapshot used to make batch requests all-or-nothing."""
-        copy = Spreadsheet(**{k: v for k, v in self.__dict__.items() if k != "sheets"})
-        copy.sheets = [s.clone() for s in self.sheets]
-        return copy
+        return replace(self, sheets=[s.clone() for s in self.sheets])
 
     def restore(self, snapshot: Spreadsheet) -> None:
         """Roll back to ``snapshot`` (in place, so references to self stay valid)."""
@@ -470,7 +465,9 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + "000Z"
 
 
-def _enum(params: dict[str, str], name: str, snake: str, allowed: Sequence[str], default: str) -> str:
+def _enum(
+    params: dict[str, str], name: str, snake: str, allowed: Sequence[str], default: str
+) -> str:
     """Validate an enum query/body parameter with Google's error wording."""
     value = params.get(name) or default
     if value.endswith("_UNSPECIFIED"):
@@ -631,7 +628,13 @@ class Workbook:
         box = self._requested(sheet, parsed)
         if box.r0 >= sheet.row_count or box.c0 >= sheet.col_count:
             raise self._grid_error(box)
-        return Box(sheet, box.r0, box.c0, min(box.r1, sheet.row_count - 1), min(box.c1, sheet.col_count - 1))
+        return Box(
+            sheet,
+            box.r0,
+            box.c0,
+            min(box.r1, sheet.row_count - 1),
+            min(box.c1, sheet.col_count - 1),
+        )
 
     # ----- values -----
 
@@ -658,14 +661,22 @@ class Workbook:
             out.pop()
         return out
 
-    def _value_range(self, box: Box, params: dict[str, str], prefix: str = "") -> JSON:
-        render_name = f"{prefix}valueRenderOption" if prefix else "valueRenderOption"
-        snake = "response_value_render_option" if prefix else "value_render_option"
-        option = _enum(params, render_name, snake, VALUE_RENDER, "FORMATTED_VALUE")
-        dt_name = f"{prefix}dateTimeRenderOption" if prefix else "dateTimeRenderOption"
-        dt_snake = "response_date_time_render_option" if prefix else "date_time_render_option"
-        _enum(params, dt_name, dt_snake, DATETIME_RENDER, "SERIAL_NUMBER")
+    def _value_range(self, box: Box, params: dict[str, str]) -> JSON:
+        """A ValueRange for GET/batchGet, honouring the render and dimension options."""
+        option = _enum(
+            params, "valueRenderOption", "value_render_option", VALUE_RENDER, "FORMATTED_VALUE"
+        )
+        _enum(
+            params,
+            "dateTimeRenderOption",
+            "date_time_render_option",
+            DATETIME_RENDER,
+            "SERIAL_NUMBER",
+        )
         major = _enum(params, "majorDimension", "major_dimension", DIMENSIONS, "ROWS")
+        return self._render_range(box, option, major)
+
+    def _render_range(self, box: Box, option: str, major: str) -> JSON:
         body: JSON = {"range": box.a1(), "majorDimension": major}
         values = self.read_box(box, option, major)
         if values:
@@ -698,12 +709,12 @@ class Workbook:
             raise invalid("Invalid values: expected a list of lists")
         if major == "COLUMNS":
             height = max((len(col) for col in values), default=0)
-            return [
-                [col[r] if r < len(col) else None for col in values] for r in range(height)
-            ]
+            return [[col[r] if r < len(col) else None for col in values] for r in range(height)]
         return values
 
-    def _write(self, sheet: Sheet, r0: int, c0: int, rows: list[list[Any]], user_entered: bool) -> int:
+    def _write(
+        self, sheet: Sheet, r0: int, c0: int, rows: list[list[Any]], user_entered: bool
+    ) -> int:
         """Write a block at (r0, c0); JSON null leaves a cell as it is. Returns cells written."""
         written = 0
         for i, row in enumerate(rows):
@@ -748,7 +759,9 @@ class Workbook:
                     f"Requested writing within range [{requested.a1()}], but tried writing to"
                     f" column [{col_to_letters(requested.c0 + width - 1)}]"
                 )
-        box = Box(sheet, requested.r0, requested.c0, requested.r0 + height - 1, requested.c0 + width - 1)
+        box = Box(
+            sheet, requested.r0, requested.c0, requested.r0 + height - 1, requested.c0 + width - 1
+        )
         if box.r1 >= sheet.row_count or box.c1 >= sheet.col_count:
             raise self._grid_error(requested)
         written = self._write(sheet, box.r0, box.c0, rows, input_option == "USER_ENTERED")
@@ -758,10 +771,16 @@ class Workbook:
         return result, box
 
     def _with_data(self, result: JSON, box: Box | None, params: dict[str, str]) -> JSON:
+        """Add ``updatedData`` when includeValuesInResponse asks for it."""
         if box is not None and _bool(params.get("includeValuesInResponse", False)):
-            result["updatedData"] = self._value_range(box, params, prefix="response")
-            result["updatedData"].pop("majorDimension", None)
-            result["updatedData"]["majorDimension"] = "ROWS"
+            option = _enum(
+                params,
+                "responseValueRenderOption",
+                "response_value_render_option",
+                VALUE_RENDER,
+                "FORMATTED_VALUE",
+            )
+            result["updatedData"] = self._render_range(box, option, "ROWS")
         return result
 
     def values_update(
@@ -805,7 +824,9 @@ class Workbook:
                 totalUpdatedColumns=len(cols),
                 totalUpdatedCells=sum(r.get("updatedCells", 0) for r in responses),
                 totalUpdatedSheets=len(sheets),
-                responses=[self._with_data(r, b, body) for r, b in zip(responses, boxes, strict=True)],
+                responses=[
+                    self._with_data(r, b, body) for r, b in zip(responses, boxes, strict=True)
+                ],
             )
             return out
 
@@ -855,7 +876,9 @@ class Workbook:
         with self.lock:
             ss = self.get(spreadsheet_id)
             option = _input_option(params)
-            insert = _enum(params, "insertDataOption", "insert_data_option", INSERT_OPTIONS, "OVERWRITE")
+            insert = _enum(
+                params, "insertDataOption", "insert_data_option", INSERT_OPTIONS, "OVERWRITE"
+            )
             major = _enum(body, "majorDimension", "major_dimension", DIMENSIONS, "ROWS")
             search = self.resolve_read(ss, range_text)
             sheet = search.sheet
@@ -928,7 +951,9 @@ class Workbook:
             ss = self.spreadsheets[sid]
             for sheet, props in zip(ss.sheets, sheet_specs, strict=True):
                 grid = props.get("gridProperties") or {}
-                sheet.resize(grid.get("rowCount", sheet.row_count), grid.get("columnCount", sheet.col_count))
+                sheet.resize(
+                    grid.get("rowCount", sheet.row_count), grid.get("columnCount", sheet.col_count)
+                )
                 if "sheetId" in props:
                     sheet.sheet_id = props["sheetId"]
             return ss.metadata()
@@ -942,8 +967,10 @@ class Workbook:
             with self._atomic(ss):
                 for i, request in enumerate(requests):
                     if not isinstance(request, dict) or len(request) != 1:
-                        raise invalid(f"Invalid requests[{i}]: exactly one kind of request is required")
-                    (kind, args), = request.items()
+                        raise invalid(
+                            f"Invalid requests[{i}]: exactly one kind of request is required"
+                        )
+                    ((kind, args),) = request.items()
                     replies.append(self._apply(ss, i, kind, args or {}))
             out: JSON = {"spreadsheetId": spreadsheet_id, "replies": replies}
             if _bool(body.get("includeSpreadsheetInResponse", False)):
@@ -968,11 +995,17 @@ class Workbook:
             return {}
         raise ApiError(501, f"Invalid requests[{i}]: the emulator does not implement '{kind}'")
 
-    def _check_title(self, ss: Spreadsheet, where: str, title: Any, exclude: Sheet | None = None) -> str:
+    def _check_title(
+        self, ss: Spreadsheet, where: str, title: Any, exclude: Sheet | None = None
+    ) -> str:
         if not isinstance(title, str) or not title.strip():
             raise invalid(f"Invalid {where}: Sheet title must not be empty.")
         other = ss.by_title(title)
-        if other is not None and other is not exclude and other.title.casefold() == title.casefold():
+        if (
+            other is not None
+            and other is not exclude
+            and other.title.casefold() == title.casefold()
+        ):
             raise invalid(
                 f'Invalid {where}: A sheet with the name "{title}" already exists.'
                 " Please enter another name."
@@ -1114,7 +1147,10 @@ class Workbook:
         sheet, rows, start, end = self._dimension(ss, where, args.get("range") or {})
         limit = sheet.row_count if rows else sheet.col_count
         if end > limit:
-            raise invalid(f"Invalid {where}: " + self._grid_error(self._dimension_box(sheet, rows, start, end)).message)
+            raise invalid(
+                f"Invalid {where}: "
+                + self._grid_error(self._dimension_box(sheet, rows, start, end)).message
+            )
         if start == 0 and end == limit:
             what = "rows" if rows else "columns"
             raise invalid(f"Invalid {where}: You can't delete all the {what} on the sheet.")
@@ -1136,7 +1172,9 @@ class Workbook:
                 return parse_input(value[key], False, where) if value[key] != "" else None
         raise invalid(f"Invalid {where}: unsupported userEnteredValue {sorted(value)}")
 
-    def _write_row_data(self, sheet: Sheet, where: str, r0: int, c0: int, rows: list[JSON], fields: str) -> None:
+    def _write_row_data(
+        self, sheet: Sheet, where: str, r0: int, c0: int, rows: list[JSON], fields: str
+    ) -> None:
         values_too = fields == "*" or "userEnteredValue" in fields
         for i, row in enumerate(rows):
             for j, data in enumerate(row.get("values") or []):
@@ -1189,7 +1227,10 @@ class Workbook:
         with self.lock:
             sheet = self.sheet(spreadsheet_id, title)
             return [
-                [None if c is None else (c.formula if c.formula is not None else c.value) for c in row]
+                [
+                    None if c is None else (c.formula if c.formula is not None else c.value)
+                    for c in row
+                ]
                 for row in sheet.rows
             ]
 

@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m sltcore",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="例子 Examples:\n  python -m sltcore init\n"
+        "  python -m sltcore demo --volunteers 5000 --records 100000\n"
+        "  python -m sltcore check --lang en",
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
     sub = p.add_subparsers(dest="command", required=True, metavar="命令 command")

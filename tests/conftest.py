@@ -59,3 +59,19 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("SLT_BACKEND", "local")
     monkeypatch.chdir(ROOT)
     yield path
+
+
+# Backends the store contract suite runs against; each yields an empty store.
+STORE_BACKENDS = ["local"]
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def contract_store(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "local":
+        from sltcore.store.local import LocalStore
+
+        s = LocalStore(tmp_path / "contract.db")
+        yield s
+        s.close()
+    else:  # pragma: no cover - every name in STORE_BACKENDS has a branch
+        raise AssertionError(request.param)

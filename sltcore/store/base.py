@@ -99,6 +99,7 @@ def prepare_append(
     t: Table, rows: Sequence[Mapping[str, Any]], actor: Actor, lookup: Lookup
 ) -> tuple[list[Row], list[Row]]:
     """Validated rows with system fields, and their audit rows; raises on any bad row."""
+    check_write(actor, t, [])  # table-level permission before any detail
     cleaned: list[tuple[int | None, Row]] = []
     problems: list[Problem] = []
     given_ids: dict[str, int] = {}

@@ -1,0 +1,331 @@
+"""Recording an event's attendance (记录活动): the checks, the one write, and its undo.
+
+The whole attendance of an event goes to the store in ONE `append` call, so it is saved
+entirely or not at all. Before writing, the rules are checked here against the frames already
+read, so a refusal names the person (the store checks them again, authoritatively, inside its
+transaction, and its problems are translated back to names too). Undo archives exactly the
+rows that were saved, at the versions they were saved with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sltcore import clock, i18n
+from sltcore.auth import Actor
+from sltcore.codec import row_from_frame
+from sltcore.errors import DeskError, NotFoundError, ValidationError
+from sltcore.identity import mask_phone
+from sltcore.schema import table
+from sltcore.store.base import Store, archive
+from sltcore.validation import MAX_HOURS_PER_DAY
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One reason the entry was refused, naming the person when it is about one."""
+
+    name: str | None
+    zh: str
+    en: str
+
+    def message(self, lang: str = "zh") -> str:
+        body = self.zh if lang == "zh" else self.en
+        if not self.name:
+            return body
+        return f"{self.name}：{body}" if lang == "zh" else f"{self.name}: {body}"
+
+
+class AttendanceRefused(DeskError):
+    """Nothing was written; `refusals` says who and why."""
+
+    def __init__(self, refusals: Sequence[Refusal]) -> None:
+        self.refusals = list(refusals)
+        super().__init__(
+            "\n".join(f"- {r.message('zh')}" for r in self.refusals),
+            "\n".join(f"- {r.message('en')}" for r in self.refusals),
+        )
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What one entry wrote: enough to report it and to undo exactly it."""
+
+    event_id: str
+    event_title: str
+    event_created: bool
+    event_version: int
+    record_versions: dict[str, int] = field(default_factory=dict)
+    total_hours: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.record_versions)
+
+
+def _refusal(name: str | None, key: str, **kw: Any) -> Refusal:
+    def text(lang: str) -> str:
+        values = {
+            k: (i18n.fmt_date(v, lang) if isinstance(v, dt.date) else v) for k, v in kw.items()
+        }
+        values = {
+            k: (i18n.fmt_number(v, lang, 2) if isinstance(v, float) else v)
+            for k, v in values.items()
+        }
+        return i18n.t(key, lang, **values)
+
+    return Refusal(name, text("zh"), text("en"))
+
+
+# --- who can be picked ---------------------------------------------------------------------
+
+
+def team_names_by_volunteer(frames: Mapping[str, pd.DataFrame]) -> pd.Series:
+    """volunteer_id -> '队伍甲、队伍乙' (live memberships of live teams)."""
+    tm, teams = frames["team_members"], frames["teams"]
+    if tm.empty or teams.empty:
+        return pd.Series(dtype="string")
+    names = tm["team_id"].map(teams.set_index("id")["name"])
+    joined = pd.DataFrame({"v": tm["volunteer_id"], "n": names}).dropna()
+    return joined.groupby("v")["n"].agg("、".join)
+
+
+def attendee_options(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """volunteer id -> `张三 · 138****5678 · 幸福一村 · 幸福一村治安维护志愿服务队`.
+
+    The label carries what a coordinator types to find someone: part of the name, the last
+    digits of the phone, the community or a team; the select box filters on it ("contains").
+    Only volunteers whose status is active are offered.
+    """
+    vols = frames["volunteers"]
+    if vols.empty:
+        return {}
+    vols = vols[vols["status"].fillna("active") == "active"]
+    community = vols["community_id"].map(frames["communities"].set_index("id")["name"])
+    teams = vols["id"].map(team_names_by_volunteer(frames))
+    label = (
+        vols["name"].fillna("")
+        + " · "
+        + vols["mobile"].map(mask_phone).fillna("")
+        + (" · " + community).fillna("")
+        + (" · " + teams).fillna("")
+    )
+    order = vols["name"].fillna("").argsort(kind="stable")
+    ids = vols["id"].to_numpy()[order]
+    return dict(zip(ids, label.to_numpy()[order], strict=True))
+
+
+def search(frames: Mapping[str, pd.DataFrame], query: str) -> list[str]:
+    """Volunteer ids matching part of a name, a phone suffix, or part of a team's name."""
+    q = query.strip()
+    vols = frames["volunteers"]
+    if not q or vols.empty:
+        return []
+    mask = vols["name"].str.contains(q, regex=False, na=False)
+    if q.isdigit():
+        mask |= vols["mobile"].str.endswith(q, na=False)
+    teams = frames["teams"]
+    hit_teams = teams.loc[teams["name"].str.contains(q, regex=False, na=False), "id"]
+    if len(hit_teams):
+        tm = frames["team_members"]
+        mask |= vols["id"].isin(tm.loc[tm["team_id"].isin(hit_teams), "volunteer_id"])
+    return vols.loc[mask, "id"].tolist()
+
+
+# --- the rules, checked before writing -----------------------------------------------------
+
+
+def check(
+    frames: Mapping[str, pd.DataFrame],
+    event: Mapping[str, Any],
+    attendees: Sequence[tuple[str, float | None]],
+    names: Mapping[str, str],
+    archived: set[str],
+    today: dt.date | None = None,
+) -> list[Refusal]:
+    """Every reason this entry cannot be saved, each naming the person it is about.
+
+    `event` holds canonical values (`date`, `status`, and `id` for a stored event); `names`
+    maps every attendee id to a name; `archived` are attendees whose record is archived.
+    """
+    today = today or clock.today()
+    out: list[Refusal] = []
+    day = event.get("date")
+    if not attendees:
+        out.append(_refusal(None, "record.rule.no_attendees"))
+    if isinstance(day, dt.date) and day > today:
+        # Only service that happened can be counted (管理办法 art. 14: actual service time).
+        out.append(_refusal(None, "record.rule.future", date=day))
+    if event.get("status") == "cancelled":
+        out.append(_refusal(None, "record.rule.cancelled"))
+    counts = Counter(v for v, _ in attendees)
+    rec = frames["service_records"]
+    same_day = pd.Series(dtype=float)
+    if isinstance(day, dt.date) and not rec.empty:
+        on_day = rec[rec["date"].dt.date == day]
+        same_day = on_day.groupby("volunteer_id")["hours"].sum()
+    earlier = pd.Series(dtype=float)
+    if event.get("id") and not rec.empty:
+        earlier = rec[rec["event_id"] == event["id"]].groupby("volunteer_id")["hours"].sum()
+    reported: set[str] = set()
+    for vid, hours in attendees:
+        name = names.get(vid) or vid
+        if vid not in names:
+            out.append(_refusal(vid, "record.rule.unknown"))
+            continue
+        if vid in archived:
+            out.append(_refusal(name, "record.rule.archived"))
+        if counts[vid] > 1 and vid not in reported:
+            reported.add(vid)
+            out.append(_refusal(name, "record.rule.twice_list"))
+        if vid in earlier.index:
+            out.append(_refusal(name, "record.rule.already", hours=float(earlier[vid])))
+        if hours is None or pd.isna(hours):
+            out.append(_refusal(name, "record.rule.hours_missing"))
+            continue
+        if hours <= 0:
+            out.append(_refusal(name, "record.rule.hours_positive", hours=float(hours)))
+            continue
+        before = float(same_day.get(vid, 0.0))
+        if before + hours > MAX_HOURS_PER_DAY + 1e-9 and isinstance(day, dt.date):
+            # At most 24 hours a person a day, counting what is already recorded.
+            out.append(
+                _refusal(name, "record.rule.day_limit", date=day, before=before,
+                         hours=float(hours), total=before + float(hours))
+            )  # fmt: skip
+    return out
+
+
+def _names_and_archived(
+    store: Store, frames: Mapping[str, pd.DataFrame], ids: Sequence[str]
+) -> tuple[dict[str, str], set[str]]:
+    vols = frames["volunteers"]
+    live = dict(zip(vols["id"], vols["name"].fillna(""), strict=True)) if not vols.empty else {}
+    names = {v: live[v] for v in ids if v in live}
+    archived: set[str] = set()
+    for vid in set(ids) - set(names):
+        row = store.get("volunteers", vid)  # archived since the list was read, or never existed
+        if row is not None:
+            names[vid] = row.get("name") or vid
+            if row.get("archived"):
+                archived.add(vid)
+    return names, archived
+
+
+def _named_store_problems(err: ValidationError, names: Sequence[str]) -> list[Refusal]:
+    """The store's own refusal (another session wrote in between), rewritten with names."""
+    out = []
+    t = table("service_records")
+    for p in err.problems:
+        who = names[p.row - 1] if p.row and 0 < p.row <= len(names) else None
+        label_zh = t.field(p.field).zh if p.field and t.has(p.field) else ""
+        label_en = t.field(p.field).en if p.field and t.has(p.field) else ""
+        out.append(
+            Refusal(
+                who,
+                f"{label_zh}：{p.zh}" if label_zh else p.zh,
+                f"{label_en}: {p.en}" if label_en else p.en,
+            )
+        )
+    return out
+
+
+# --- the write and its undo ----------------------------------------------------------------
+
+
+def event_row(frames: Mapping[str, pd.DataFrame], event_id: str) -> dict[str, Any]:
+    """The stored event as canonical values (raises NotFoundError when it is gone)."""
+    ev = frames["events"]
+    hit = ev[ev["id"] == event_id]
+    if hit.empty:
+        raise NotFoundError("events", event_id)
+    return row_from_frame(table("events"), hit.iloc[0].to_dict())
+
+
+def record(
+    store: Store,
+    frames: Mapping[str, pd.DataFrame],
+    attendees: Sequence[tuple[str, float | None]],
+    actor: Actor,
+    *,
+    event_id: str | None = None,
+    new_event: Mapping[str, Any] | None = None,
+    service_object: str | None = None,
+    content: str | None = None,
+    recorder: str | None = None,
+    today: dt.date | None = None,
+) -> Saved:
+    """Save one event's attendance; raises AttendanceRefused (nothing written) on any rule.
+
+    Either `event_id` (a stored event) or `new_event` (its fields, created here first) is
+    given. The service records are written in one `append`; if that is refused, an event
+    created for this entry is archived again so a refusal leaves nothing behind.
+    """
+    if (event_id is None) == (new_event is None):
+        raise ValueError("give exactly one of event_id and new_event")
+    if event_id is not None:
+        event = event_row(frames, event_id)
+    else:
+        event = {"status": "done", **dict(new_event or {})}
+        if isinstance(event.get("date"), pd.Timestamp):
+            event["date"] = event["date"].date()
+    ids = [v for v, _ in attendees]
+    names, archived = _names_and_archived(store, frames, ids)
+    refusals = check(frames, event, attendees, names, archived, today)
+    if refusals:
+        raise AttendanceRefused(refusals)
+
+    created = None
+    if new_event is not None:
+        created = store.append("events", [event], actor)[0]
+        event = created
+    rows = [
+        {
+            "volunteer_id": vid,
+            "event_id": event["id"],
+            "date": event["date"],
+            "hours": float(hours or 0),
+            "community_id": event.get("community_id"),
+            "place": event.get("location"),
+            "service_object": service_object or event.get("service_object"),
+            "content": content or event.get("content") or event.get("title"),
+            "person_in_charge": event.get("person_in_charge"),
+            "recorder": recorder or actor.display_name or actor.username,
+            "confirmed": True,
+        }
+        for vid, hours in attendees
+    ]
+    try:
+        stored = store.append("service_records", rows, actor)
+    except ValidationError as err:
+        if created is not None:
+            archive(store, "events", created["id"], int(created["version"]), actor)
+        raise AttendanceRefused(
+            _named_store_problems(err, [names.get(v, v) for v in ids])
+        ) from err
+    except Exception:
+        if created is not None:
+            archive(store, "events", created["id"], int(created["version"]), actor)
+        raise
+    return Saved(
+        event_id=str(event["id"]),
+        event_title=str(event.get("title") or ""),
+        event_created=created is not None,
+        event_version=int(created["version"]) if created is not None else 0,
+        record_versions={r["id"]: int(r["version"]) for r in stored},
+        total_hours=float(sum(r["hours"] for r in stored)),
+    )
+
+
+def undo(store: Store, saved: Saved, actor: Actor) -> int:
+    """Archive exactly the records `saved` wrote (one call), and the event if it made one."""
+    rows = store.set_archived("service_records", saved.record_versions, True, actor)
+    if saved.event_created:
+        archive(store, "events", saved.event_id, saved.event_version, actor)
+    return len(rows)

@@ -1,0 +1,131 @@
+"""Teams (队伍): the overview with this year's hours, members, and member changes.
+
+A team's hours are the service hours recorded at events the team organised (`events.team_id`),
+so an hour is never counted twice when a volunteer belongs to two teams. Removing a member
+archives the membership row (never deleted), with the leaving date kept on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from sltcore import clock
+from sltcore.auth import Actor
+from sltcore.errors import DeskError
+from sltcore.identity import mask_phone
+from sltcore.refs import choice_map, label_column, titles
+from sltcore.store.base import Row, Store, archive
+
+Frames = Mapping[str, pd.DataFrame]
+
+
+def hours_by_team(frames: Frames, year: int) -> pd.DataFrame:
+    """team_id -> `hours` and `events` in `year`, through the events each team organised."""
+    ev, rec = frames["events"], frames["service_records"]
+    if ev.empty or rec.empty:
+        return pd.DataFrame({"hours": pd.Series(dtype=float), "events": pd.Series(dtype="int64")})
+    rec = rec[rec["date"].dt.year == year]
+    team_of = rec["event_id"].map(ev.set_index("id")["team_id"])
+    by_team = pd.DataFrame({"team_id": team_of, "hours": rec["hours"], "event": rec["event_id"]})
+    grouped = by_team.dropna(subset=["team_id"]).groupby("team_id")
+    return pd.DataFrame({"hours": grouped["hours"].sum(), "events": grouped["event"].nunique()})
+
+
+def overview(frames: Frames, lang: str, today: dt.date | None = None) -> pd.DataFrame:
+    """Every live team: community, category, members, leader, hours and events this year."""
+    today = today or clock.today()
+    teams = frames["teams"]
+    sums = hours_by_team(frames, today.year)
+    members = frames["team_members"].groupby("team_id")["volunteer_id"].nunique()
+    out = pd.DataFrame(
+        {
+            "id": teams["id"],
+            "name": teams["name"],
+            "community": label_column(teams["community_id"], titles(frames, "communities")),
+            "category": label_column(teams["category"], choice_map("teams", "category", lang)),
+            "leader": label_column(teams["leader_id"], titles(frames, "volunteers")),
+            "members": teams["id"].map(members).fillna(0).astype("int64"),
+            "hours_year": teams["id"].map(sums["hours"]).fillna(0.0),
+            "events_year": teams["id"].map(sums["events"]).fillna(0).astype("int64"),
+            "community_id": teams["community_id"],
+            "category_key": teams["category"],
+        }
+    )
+    return out.sort_values(["community", "name"], kind="stable").reset_index(drop=True)
+
+
+def members(frames: Frames, team_id: str, lang: str) -> pd.DataFrame:
+    """The team's live members: membership id and version, name, masked phone, role."""
+    tm = frames["team_members"]
+    tm = tm[tm["team_id"] == team_id]
+    vols = frames["volunteers"].set_index("id")
+    out = pd.DataFrame(
+        {
+            "member_id": tm["id"],
+            "version": tm["version"],
+            "volunteer_id": tm["volunteer_id"],
+            "name": tm["volunteer_id"].map(vols["name"]).fillna(tm["volunteer_id"]),
+            "mobile": tm["volunteer_id"].map(vols["mobile"]).map(mask_phone, na_action="ignore"),
+            "role_key": tm["role"],
+            "role": label_column(tm["role"], choice_map("team_members", "role", lang)),
+            "joined_on": tm["joined_on"].dt.date,
+        }
+    )
+    order = {"leader": 0, "deputy": 1, "member": 2}
+    return (
+        out.assign(_o=out["role_key"].map(order).fillna(3))
+        .sort_values(["_o", "name"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def add_members(
+    store: Store,
+    frames: Frames,
+    team_id: str,
+    volunteer_ids: Iterable[str],
+    actor: Actor,
+    today: dt.date | None = None,
+) -> list[Row]:
+    """Add volunteers to a team in one write; those already in it are skipped."""
+    tm = frames["team_members"]
+    have = set(tm.loc[tm["team_id"] == team_id, "volunteer_id"])
+    new = [v for v in dict.fromkeys(volunteer_ids) if v not in have]
+    if not new:
+        return []
+    day = today or clock.today()
+    rows = [
+        {"team_id": team_id, "volunteer_id": v, "role": "member", "joined_on": day} for v in new
+    ]
+    return store.append("team_members", rows, actor)
+
+
+def remove_member(
+    store: Store, member_id: str, expected_version: int, actor: Actor, today: dt.date | None = None
+) -> Row:
+    """Record the leaving date, then archive the membership (it stays in the history)."""
+    row = store.update(
+        "team_members", member_id, {"left_on": today or clock.today()}, expected_version, actor
+    )
+    return archive(store, "team_members", member_id, int(row["version"]), actor)
+
+
+def set_leader(store: Store, frames: Frames, team_id: str, volunteer_id: str, actor: Actor) -> None:
+    """Make a member the leader: the team's `leader_id` and the members' roles follow."""
+    tm = frames["team_members"]
+    tm = tm[tm["team_id"] == team_id]
+    mine = tm[tm["volunteer_id"] == volunteer_id]
+    if mine.empty:
+        raise DeskError("只有本队队员才能担任队长。", "Only a member of the team can lead it.")
+    teams = frames["teams"]
+    team = teams[teams["id"] == team_id].iloc[0]
+    store.update("teams", team_id, {"leader_id": volunteer_id}, int(team["version"]), actor)
+    for r in tm[(tm["role"] == "leader") & (tm["volunteer_id"] != volunteer_id)].to_dict("records"):
+        store.update("team_members", r["id"], {"role": "member"}, int(r["version"]), actor)
+    me = mine.iloc[0]
+    if me["role"] != "leader":
+        store.update("team_members", me["id"], {"role": "leader"}, int(me["version"]), actor)

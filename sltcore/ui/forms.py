@@ -1,0 +1,208 @@
+"""Schema-driven inputs: one widget per field, chosen by the field's type.
+
+This is what makes a new field in `schema.py` appear in every add and edit form with no page
+change. Widgets return raw values; the store's validation parses and checks them, so a form
+never has rules of its own. Identity and phone numbers are never put into an edit form: the
+box is empty, shows the masked value, and an empty box keeps what is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sltcore import clock, i18n
+from sltcore.codec import TAG_SEP
+from sltcore.identity import mask_address, mask_id, mask_phone
+from sltcore.refs import sorted_options
+from sltcore.schema import Field, Table
+
+_MASKS = {"id_number": mask_id, "phone": mask_phone, "address": mask_address}
+KEEP = object()  # an edit form's empty PII box: keep the stored value
+
+
+def label(f: Field, lang: str) -> str:
+    """The field's label, with a star when it must be filled."""
+    return f.label(lang) + (" *" if f.required else "")
+
+
+def _help(f: Field, lang: str) -> str | None:
+    return (f.help_zh if lang == "zh" else f.help_en) or None
+
+
+def _blank(value: Any) -> bool:
+    if value is None or value == ():
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def field_input(
+    f: Field,
+    *,
+    key: str,
+    lang: str,
+    frames: Mapping[str, pd.DataFrame] | None = None,
+    value: Any = None,
+    editing: bool = False,
+    options: Mapping[str, str] | None = None,
+) -> Any:
+    """Render the input for one field and return what it holds (raw, unvalidated).
+
+    `options` overrides the choices of a reference field (e.g. a coordinator's communities).
+    """
+    text = label(f, lang)
+    helptext = _help(f, lang)
+    value = None if _blank(value) else value
+    if f.pii and editing:
+        shown = _MASKS[f.pii](value) if value else ""
+        typed = st.text_input(
+            text,
+            value="",
+            key=key,
+            placeholder=shown,
+            help=i18n.t("forms.pii_keep", lang),
+            max_chars=f.text_limit,
+        )
+        return typed.strip() or KEEP
+    match f.type:
+        case "longtext":
+            return st.text_area(text, value=value or "", key=key, help=helptext, height=90)
+        case "int":
+            return st.number_input(
+                text,
+                value=int(value) if value is not None else None,
+                min_value=int(f.min) if f.min is not None else None,
+                max_value=int(f.max) if f.max is not None else None,
+                step=1,
+                key=key,
+                help=helptext,
+            )
+        case "number":
+            return st.number_input(
+                text,
+                value=float(value) if value is not None else None,
+                min_value=float(f.min) if f.min is not None else None,
+                max_value=float(f.max) if f.max is not None else None,
+                step=0.5,
+                format="%g",
+                key=key,
+                help=helptext,
+            )
+        case "date":
+            if value is None and f.required and not editing:
+                value = clock.today()
+            if isinstance(value, dt.datetime | pd.Timestamp):
+                value = value.date()
+            return st.date_input(
+                text,
+                value=value,
+                min_value=dt.date(1900, 1, 1),
+                max_value=clock.today() if f.past_only else dt.date(2100, 12, 31),
+                format="YYYY-MM-DD",
+                key=key,
+                help=helptext,
+            )
+        case "time":
+            if isinstance(value, str):
+                value = dt.time.fromisoformat(value)
+            return st.time_input(text, value=value, key=key, help=helptext, step=900)
+        case "bool":
+            return st.checkbox(text, value=bool(value), key=key, help=helptext)
+        case "choice":
+            keys = f.choice_keys()
+            current = value if value is not None else f.default
+            return st.selectbox(
+                text,
+                keys,
+                index=keys.index(current) if current in keys else None,
+                format_func=lambda k: f.choice_label(k, lang),
+                key=key,
+                help=helptext,
+                placeholder=i18n.t("forms.choose", lang),
+            )
+        case "ref":
+            names = dict(options) if options is not None else (
+                sorted_options(frames or {}, f.ref or "") if frames is not None else {}
+            )  # fmt: skip
+            if value is not None and value not in names:
+                names[str(value)] = str(value)  # an archived row still referenced
+            ids = list(names)
+            return st.selectbox(
+                text,
+                ids,
+                index=ids.index(value) if value in ids else None,
+                format_func=lambda k: names.get(k, k),
+                key=key,
+                help=helptext,
+                placeholder=i18n.t("forms.choose", lang),
+            )
+        case "tags":
+            joined = TAG_SEP.join(value) if isinstance(value, tuple | list) else (value or "")
+            return st.text_input(
+                text,
+                value=joined,
+                key=key,
+                help=helptext or i18n.t("forms.tags_help", lang),
+            )
+        case _:  # text, datetime
+            return st.text_input(
+                text,
+                value="" if value is None else str(value),
+                max_chars=f.text_limit,
+                key=key,
+                help=helptext,
+            )
+
+
+def record_form(
+    t: Table,
+    *,
+    form_key: str,
+    lang: str,
+    frames: Mapping[str, pd.DataFrame],
+    values: Mapping[str, Any] | None = None,
+    fields: Sequence[str] | None = None,
+    submit_label: str | None = None,
+    ref_options: Mapping[str, Mapping[str, str]] | None = None,
+    columns: int = 2,
+) -> dict[str, Any] | None:
+    """An add (values=None) or edit form for `t`; returns the typed values once submitted.
+
+    Every user field of the table is shown unless `fields` names a subset; long texts take a
+    whole row. For an edit, PII boxes left empty are dropped from the result (kept as stored).
+    """
+    editing = values is not None
+    chosen = [t.field(k) for k in fields] if fields is not None else list(t.user_fields)
+    short = [f for f in chosen if f.type != "longtext"]
+    long = [f for f in chosen if f.type == "longtext"]
+    out: dict[str, Any] = {}
+    with st.form(form_key, border=True):
+        cols = st.columns(columns)
+        for i, f in enumerate(short):
+            with cols[i % columns]:
+                out[f.key] = field_input(
+                    f,
+                    key=f"{form_key}.{f.key}",
+                    lang=lang,
+                    frames=frames,
+                    value=(values or {}).get(f.key),
+                    editing=editing,
+                    options=(ref_options or {}).get(f.key),
+                )
+        for f in long:
+            out[f.key] = field_input(
+                f, key=f"{form_key}.{f.key}", lang=lang, value=(values or {}).get(f.key)
+            )
+        submitted = st.form_submit_button(
+            submit_label or i18n.t("common.save", lang), type="primary", icon="💾"
+        )
+    if not submitted:
+        return None
+    return {k: v for k, v in out.items() if v is not KEEP}

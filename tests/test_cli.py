@@ -1,0 +1,90 @@
+"""`python -m sltcore`: init, demo, check, as an admin runs them."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sltcore.cli import main
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("SLT_DB", str(path))
+    monkeypatch.setenv("SLT_BACKEND", "local")
+    return path
+
+
+def test_init_creates_the_reference_data_once(db: Path, capsys) -> None:
+    assert main(["init"]) == 0
+    assert "已新增 21 条基础资料" in capsys.readouterr().out
+    assert main(["init"]) == 0
+    assert "已新增 0 条基础资料" in capsys.readouterr().out
+    con = sqlite3.connect(db)
+    names = [r[0] for r in con.execute("SELECT name FROM communities ORDER BY rowid")]
+    assert names == ["幸福一村", "幸福二村", "北三里", "东三里", "中三里", "中纺里", "白家庄西里"]
+    brands = con.execute("SELECT COUNT(*) FROM programmes WHERE kind = 'brand'").fetchone()[0]
+    assert brands == 7
+
+
+def test_demo_then_check_is_clean(db: Path, capsys) -> None:
+    assert main(["demo", "--volunteers", "200", "--records", "1500"]) == 0
+    out = capsys.readouterr().out
+    assert "volunteers: 200" in out and "service_records: 1500" in out
+    assert main(["check"]) == 0
+    assert "数据体检通过" in capsys.readouterr().out
+    assert main(["demo"]) == 2, "demo never writes into a store that has data"
+
+
+def test_demo_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sums = []
+    for name in ("a.db", "b.db"):
+        monkeypatch.setenv("SLT_DB", str(tmp_path / name))
+        assert main(["demo", "--volunteers", "80", "--records", "400", "--seed", "5"]) == 0
+        con = sqlite3.connect(tmp_path / name)
+        sums.append(con.execute(
+            "SELECT group_concat(volunteer_id || date || hours) FROM service_records").fetchone())
+    assert sums[0] == sums[1]
+
+
+def test_check_reports_problems_and_exits_1(db: Path, capsys) -> None:
+    assert main(["demo", "--volunteers", "60", "--records", "300"]) == 0
+    con = sqlite3.connect(db)
+    first, second = [r[0] for r in con.execute("SELECT id FROM volunteers LIMIT 2")]
+    # What a hand edit can do behind the app's back.
+    con.execute("UPDATE volunteers SET mobile = (SELECT mobile FROM volunteers WHERE id = ?) "
+                "WHERE id = ?", (first, second))  # fmt: skip
+    con.execute("UPDATE service_records SET event_id = 'evt-gone' WHERE rowid = 1")
+    con.execute("UPDATE service_records SET hours = 23.5 WHERE rowid IN (2, 3)")
+    con.execute("UPDATE service_records SET volunteer_id = (SELECT volunteer_id FROM "
+                "service_records WHERE rowid = 2), date = (SELECT date FROM service_records "
+                "WHERE rowid = 2) WHERE rowid = 3")  # fmt: skip
+    con.execute("UPDATE communities SET phone = '12345' WHERE rowid = 1")
+    con.commit()
+    capsys.readouterr()
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert f"志愿者 {second} · 手机号：与 {first} 的手机号相同" in out
+    assert "指向不存在的活动“evt-gone”" in out
+    assert "共记录47小时，超过每天24小时" in out
+    assert "联系电话：电话号码格式不对" in out
+    assert main(["--lang", "en", "check"]) == 1
+    assert "problems found" in capsys.readouterr().out
+
+
+def test_help_is_complete_in_both_languages() -> None:
+    out = subprocess.run([sys.executable, "-m", "sltcore", "--help"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = " ".join(out.split())
+    for word in ("init", "demo", "check", "示例数据", "sample data", "数据体检", "data health",
+                 "SLT_DB", "SLT_BACKEND", "--records 100000"):  # fmt: skip
+        assert word in out, word
+    demo_help = subprocess.run([sys.executable, "-m", "sltcore", "demo", "--help"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "--volunteers" in demo_help and "志愿者人数" in demo_help and "--records" in demo_help
