@@ -41,8 +41,12 @@ def median_append(store: LocalStore) -> float:
     actor = Actor("bench")
     times = []
     for i in range(APPENDS):
-        row = {"volunteer_id": vols[i % len(vols)], "date": dt.date(2020, 1, 1) +
-               dt.timedelta(days=i), "hours": 1.5, "community_id": com}  # fmt: skip
+        row = {
+            "volunteer_id": vols[i % len(vols)],
+            "date": dt.date(2020, 1, 1) + dt.timedelta(days=i),
+            "hours": 1.5,
+            "community_id": com,
+        }
         t0 = time.perf_counter()
         store.append("service_records", [row], actor)
         times.append(time.perf_counter() - t0)
@@ -53,8 +57,13 @@ def cold_load(path: Path) -> tuple[float, float, int]:
     """Median seconds to read every table in a fresh process, and its peak RSS in MiB."""
     runs = []
     for _ in range(COLD_RUNS):
-        out = subprocess.run([sys.executable, "-c", _COLD, str(path)], capture_output=True,
-                             text=True, check=True, cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", _COLD, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         secs, rss, rows = out.stdout.split()
         runs.append((float(secs), int(rss) / 1024, int(rows)))
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[0][2]
@@ -80,11 +89,15 @@ def run(large: int = 100_000) -> dict[str, float]:
     }
     print("== local store (SQLite) ==")
     print(f"median append of 1 service record at 1k records:   {figures['append_1k_ms']:.2f} ms")
-    print(f"median append of 1 service record at {large // 1000}k records: "
-          f"{figures['append_100k_ms']:.2f} ms")  # fmt: skip
+    print(
+        f"median append of 1 service record at {large // 1000}k records: "
+        f"{figures['append_100k_ms']:.2f} ms"
+    )
     print(f"ratio 100k / 1k: {figures['append_ratio']:.2f}  (target <= 1.5)")
-    print(f"cold load of all tables at {large // 1000}k records ({rows} rows), median of "
-          f"{COLD_RUNS}: {load:.2f} s  (target < 2 s)")  # fmt: skip
+    print(
+        f"cold load of all tables at {large // 1000}k records ({rows} rows), median of "
+        f"{COLD_RUNS}: {load:.2f} s  (target < 2 s)"
+    )
     print(f"peak memory of that process: {rss:.0f} MiB")
     print(f"(building the {large // 1000}k sample took {build_secs:.1f} s)")
     return figures

@@ -33,7 +33,9 @@ SYSTEM = Actor("system", "admin", display_name="系统")
 def check_write(actor: Actor, t: Table, rows: list[Mapping[str, Any]]) -> None:
     """Raise PermissionDenied when `actor` may not write these rows of `t`."""
     if t.key == AUDIT_TABLE:
-        raise PermissionDenied("操作日志由系统自动记录，不能直接修改。", "The audit log is write-only.")
+        raise PermissionDenied(
+            "操作日志由系统自动记录，不能直接修改。", "The audit log is write-only."
+        )
     if actor.role == "admin":
         return
     if actor.role != "coordinator":
@@ -47,5 +49,6 @@ def check_write(actor: Actor, t: Table, rows: list[Mapping[str, Any]]) -> None:
             community = row.get(t.community_field)
             if community and community not in actor.communities:
                 raise PermissionDenied(
-                    "只能修改自己负责的社区的数据。", "You can only change your own communities' data."
+                    "只能修改自己负责的社区的数据。",
+                    "You can only change your own communities' data.",
                 )

@@ -81,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
                 until=args.until,
             )  # fmt: skip
             secs = time.perf_counter() - started
-            print(f"示例数据已载入（{secs:.1f} 秒）：" if zh else f"Sample data loaded ({secs:.1f} s):")
+            print(
+                f"示例数据已载入（{secs:.1f} 秒）："
+                if zh
+                else f"Sample data loaded ({secs:.1f} s):"
+            )
             for key, n in written.items():
                 print(f"  {key}: {n}")
             return 0
@@ -95,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"发现 {len(findings)} 个问题（{summary}）。" if zh else
                       f"{len(findings)} problems found ({summary}).")  # fmt: skip
                 return 1
-            print("数据体检通过，没有发现问题。" if zh else "Data health check passed: no problems.")
+            print(
+                "数据体检通过，没有发现问题。" if zh else "Data health check passed: no problems."
+            )
             return 0
     except DeskError as err:
         print(err.message(args.lang), file=sys.stderr)

@@ -109,9 +109,7 @@ def parse_datetime(raw: Any) -> dt.datetime:
         return dt.datetime.combine(raw, dt.time())
     text = str(raw).strip()
     try:
-        return dt.datetime.fromisoformat(text.replace("/", "-")).replace(
-            microsecond=0, tzinfo=None
-        )
+        return dt.datetime.fromisoformat(text.replace("/", "-")).replace(microsecond=0, tzinfo=None)
     except ValueError:
         pass
     if isinstance(raw, int | float) or re.fullmatch(r"\d+(\.\d+)?", text):
@@ -135,7 +133,9 @@ def _parse_number(raw: Any, integer: bool) -> int | float:
         try:
             value = float(text)
         except ValueError:
-            raise ParseError(f"“{str(raw)[:20]}”不是数字", f"“{str(raw)[:20]}” is not a number")
+            raise ParseError(
+                f"“{str(raw)[:20]}”不是数字", f"“{str(raw)[:20]}” is not a number"
+            ) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise ParseError("不是有效的数字", "not a finite number")
     if integer:
@@ -227,7 +227,9 @@ def to_text(f: Field, value: Any) -> str:
         case "tags":
             return TAG_SEP.join(value)
         case "number":
-            return repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(value)
+            return (
+                repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(value)
+            )
     return str(value)
 
 

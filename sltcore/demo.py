@@ -21,24 +21,42 @@ from sltcore.schema import CATEGORY, COMMUNITY_NAMES
 from sltcore.store.base import Store
 
 COMMUNITIES = (  # name, residents, migrants, km²
-    ("幸福一村", 9800, 1900, 0.42), ("幸福二村", 8600, 1700, 0.38),
-    ("北三里", 7900, 1500, 0.36), ("东三里", 8200, 1800, 0.41),
-    ("中三里", 7600, 1600, 0.39), ("中纺里", 7300, 1400, 0.37),
+    ("幸福一村", 9800, 1900, 0.42),
+    ("幸福二村", 8600, 1700, 0.38),
+    ("北三里", 7900, 1500, 0.36),
+    ("东三里", 8200, 1800, 0.41),
+    ("中三里", 7600, 1600, 0.39),
+    ("中纺里", 7300, 1400, 0.37),
     ("白家庄西里", 8700, 2100, 0.57),
-)  # fmt: skip
+)
 BRANDS = (
-    ("维护稳定", "security"), ("寸草报晖", "care"), ("美德宣讲", "culture"),
-    ("阳光接力", "welfare"), ("爱心行动", "welfare"), ("关爱工程", "care"), ("温馨工程", "health"),
-)  # fmt: skip
+    ("维护稳定", "security"),
+    ("寸草报晖", "care"),
+    ("美德宣讲", "culture"),
+    ("阳光接力", "welfare"),
+    ("爱心行动", "welfare"),
+    ("关爱工程", "care"),
+    ("温馨工程", "health"),
+)
 PROJECTS = (
-    ("酒吧街英语班", "culture"), ("文明城区创建", "green"), ("助老结对", "care"),
+    ("酒吧街英语班", "culture"),
+    ("文明城区创建", "green"),
+    ("助老结对", "care"),
     ("助残结对", "welfare"),
-)  # fmt: skip
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"  # noqa: E501
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍建华志强红梅文博思雨欣怡子涵浩然宇轩梓萱俊杰晓东海燕淑珍春梅国庆建国丽娟凤英德明振华"  # noqa: E501
+)
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍建华志强红梅文博思雨欣怡子涵浩然宇轩梓萱俊杰晓东海燕淑珍春梅国庆建国丽娟凤英德明振华"
 ORG_WORDS = ("亮马", "工体", "春秀", "三里屯", "幸福", "农展", "东直门", "团结湖", "朝阳", "霄云")
-ORG_TAILS = ("科技有限公司", "文化传媒有限公司", "餐饮管理有限公司", "商贸有限公司", "酒店",
-             "物业管理有限公司", "咨询有限公司", "银行支行")  # fmt: skip
+ORG_TAILS = (
+    "科技有限公司",
+    "文化传媒有限公司",
+    "餐饮管理有限公司",
+    "商贸有限公司",
+    "酒店",
+    "物业管理有限公司",
+    "咨询有限公司",
+    "银行支行",
+)
 EVENT_TITLES = {
     "culture": ("社区文艺汇演", "科普知识讲座", "酒吧街英语角", "美德宣讲进楼门"),
     "welfare": ("爱心义卖", "困难家庭走访", "阳光接力助学", "旧衣物捐赠"),
@@ -49,10 +67,29 @@ EVENT_TITLES = {
 }
 POSTS = ("社区门岗", "楼门院巡查", "路口执勤", "重点部位看守", "商圈巡逻")
 CATEGORY_ZH = {c.key: c.zh for c in CATEGORY}
-MEMBERSHIP_WEIGHTS = (("security", 30), ("resident", 22), ("youth", 12), ("women", 12),
-                      ("party", 10), ("unit_staff", 8), ("student", 6))  # fmt: skip
-SKILLS = ("英语", "医护", "法律咨询", "文艺表演", "摄影", "电脑维修", "书法", "心理疏导", "理发",
-          "驾驶", "烹饪", "手语")  # fmt: skip
+MEMBERSHIP_WEIGHTS = (
+    ("security", 30),
+    ("resident", 22),
+    ("youth", 12),
+    ("women", 12),
+    ("party", 10),
+    ("unit_staff", 8),
+    ("student", 6),
+)
+SKILLS = (
+    "英语",
+    "医护",
+    "法律咨询",
+    "文艺表演",
+    "摄影",
+    "电脑维修",
+    "书法",
+    "心理疏导",
+    "理发",
+    "驾驶",
+    "烹饪",
+    "手语",
+)
 
 
 def store_is_empty(store: Store) -> bool:
@@ -63,10 +100,16 @@ def store_is_empty(store: Store) -> bool:
 def reference_rows() -> dict[str, list[dict[str, Any]]]:
     """What a real deployment starts from: communities, programmes, settings."""
     communities = [
-        {"id": f"com-{i + 1}", "name": name, "population": pop, "migrants": mig, "area_km2": km2,
-         "address": f"三里屯街道{name}社区服务站"}
+        {
+            "id": f"com-{i + 1}",
+            "name": name,
+            "population": pop,
+            "migrants": mig,
+            "area_km2": km2,
+            "address": f"三里屯街道{name}社区服务站",
+        }
         for i, (name, pop, mig, km2) in enumerate(COMMUNITIES)
-    ]  # fmt: skip
+    ]
     assert tuple(c["name"] for c in communities) == COMMUNITY_NAMES
     programmes = [
         {"id": f"prog-b{i + 1}", "name": n, "kind": "brand", "category": c}
@@ -132,15 +175,29 @@ def generate(volunteers: int, records: int, seed: int, until: dt.date) -> dict[s
     orgs = []
     for i in range(40):
         kind = "company" if i < 24 else r.choice(("unit", "school", "hospital", "gov", "ngo"))
-        name = r.choice(ORG_WORDS) + ("" if kind != "school" else "") + (
-            r.choice(ORG_TAILS) if kind == "company" else
-            {"unit": "研究院", "school": "中学", "hospital": "社区卫生服务中心", "gov": "管理所",
-             "ngo": "公益服务社"}.get(kind, "单位")
-        )  # fmt: skip
-        orgs.append({"id": f"org-{i + 1}", "name": f"{name}{i + 1:02d}", "kind": kind,
-                     "community_id": r.choice(com_ids), "care_alliance": i < 18,
-                     "joined_alliance_on": dt.date(2010, 5, 1) if i < 18 else None,
-                     "contact": g.name(), "phone": f"010-{r.randint(6410, 6599)}{r.randint(1000, 9999)}"})  # fmt: skip
+        name = r.choice(ORG_WORDS) + (
+            r.choice(ORG_TAILS)
+            if kind == "company"
+            else {
+                "unit": "研究院",
+                "school": "中学",
+                "hospital": "社区卫生服务中心",
+                "gov": "管理所",
+                "ngo": "公益服务社",
+            }.get(kind, "单位")
+        )
+        orgs.append(
+            {
+                "id": f"org-{i + 1}",
+                "name": f"{name}{i + 1:02d}",
+                "kind": kind,
+                "community_id": r.choice(com_ids),
+                "care_alliance": i < 18,
+                "joined_alliance_on": dt.date(2010, 5, 1) if i < 18 else None,
+                "contact": g.name(),
+                "phone": f"010-{r.randint(6410, 6599)}{r.randint(1000, 9999)}",
+            }
+        )
     data["organisations"] = orgs
 
     vols = []
@@ -149,37 +206,69 @@ def generate(volunteers: int, records: int, seed: int, until: dt.date) -> dict[s
         membership = g.weighted(MEMBERSHIP_WEIGHTS)
         registered = g.date_between(dt.date(2008, 1, 1), until - dt.timedelta(days=1))
         if membership == "student":
-            birth = g.date_between(registered - dt.timedelta(days=17 * 365), registered - dt.timedelta(days=14 * 365 + 10))  # noqa: E501
+            birth = g.date_between(
+                registered - dt.timedelta(days=17 * 365),
+                registered - dt.timedelta(days=14 * 365 + 10),
+            )
         elif membership == "security":
             birth = g.date_between(dt.date(1945, 1, 1), dt.date(1965, 12, 31))
         else:
-            birth = g.date_between(dt.date(1950, 1, 1), min(dt.date(2000, 12, 31), registered - dt.timedelta(days=19 * 365)))  # noqa: E501
-        age = registered.year - birth.year - ((registered.month, registered.day) < (birth.month, birth.day))  # noqa: E501
-        vols.append({
-            "id": f"vol-{i + 1:05d}", "name": g.name(), "sex": sex, "birth_date": birth,
-            "id_number": make_id_number("110105", birth, i, sex), "mobile": g.mobile(),
-            "community_id": r.choice(com_ids), "membership": membership,
-            "political_status": "party" if membership == "party" else r.choice(("masses", "masses", "league", "party")),  # noqa: E501
-            "skills": tuple(r.sample(SKILLS, r.choice((0, 0, 1, 1, 2)))),
-            "organisation_id": r.choice(orgs)["id"] if membership == "unit_staff" else None,
-            "registered_on": registered,
-            "status": "active" if r.random() > 0.04 else "paused",
-            "bv_number": f"BV{2008 + i % 17}{i + 1:07d}",
-            "guardian_consent": age < 18, "guardian_name": g.name() if age < 18 else None,
-            "guardian_mobile": g.mobile() if age < 18 else None,
-        })  # fmt: skip
+            birth = g.date_between(
+                dt.date(1950, 1, 1),
+                min(dt.date(2000, 12, 31), registered - dt.timedelta(days=19 * 365)),
+            )
+        age = (
+            registered.year
+            - birth.year
+            - ((registered.month, registered.day) < (birth.month, birth.day))
+        )
+        vols.append(
+            {
+                "id": f"vol-{i + 1:05d}",
+                "name": g.name(),
+                "sex": sex,
+                "birth_date": birth,
+                "id_number": make_id_number("110105", birth, i, sex),
+                "mobile": g.mobile(),
+                "community_id": r.choice(com_ids),
+                "membership": membership,
+                "political_status": "party"
+                if membership == "party"
+                else r.choice(("masses", "masses", "league", "party")),
+                "skills": tuple(r.sample(SKILLS, r.choice((0, 0, 1, 1, 2)))),
+                "organisation_id": r.choice(orgs)["id"] if membership == "unit_staff" else None,
+                "registered_on": registered,
+                "status": "active" if r.random() > 0.04 else "paused",
+                "bv_number": f"BV{2008 + i % 17}{i + 1:07d}",
+                "guardian_consent": age < 18,
+                "guardian_name": g.name() if age < 18 else None,
+                "guardian_mobile": g.mobile() if age < 18 else None,
+            }
+        )
     data["volunteers"] = vols
 
     teams = []
     for ci, cid in enumerate(com_ids):
         for cat in ("security", "care", "green", "culture"):
-            teams.append({"id": f"team-{ci + 1}-{cat}", "community_id": cid, "category": cat,
-                          "name": f"{COMMUNITY_NAMES[ci]}{CATEGORY_ZH[cat]}志愿服务队",  # noqa: E501
-                          "founded_on": g.date_between(dt.date(2008, 1, 1), dt.date(2015, 1, 1))})  # fmt: skip
+            teams.append(
+                {
+                    "id": f"team-{ci + 1}-{cat}",
+                    "community_id": cid,
+                    "category": cat,
+                    "name": f"{COMMUNITY_NAMES[ci]}{CATEGORY_ZH[cat]}志愿服务队",
+                    "founded_on": g.date_between(dt.date(2008, 1, 1), dt.date(2015, 1, 1)),
+                }
+            )
     for cat in ("welfare", "health"):
-        teams.append({"id": f"team-s-{cat}", "community_id": None, "category": cat,
-                      "name": f"三里屯街道{CATEGORY_ZH[cat]}志愿服务总队",  # noqa: E501
-                      "founded_on": dt.date(2007, 10, 1)})  # fmt: skip
+        teams.append(
+            {
+                "id": f"team-s-{cat}",
+                "community_id": None,
+                "category": cat,
+                "name": f"三里屯街道{CATEGORY_ZH[cat]}志愿服务总队",
+                "founded_on": dt.date(2007, 10, 1),
+            }
+        )
     by_team: dict[str, list[str]] = defaultdict(list)
     vol_by_com: dict[str, list[dict]] = defaultdict(list)
     for v in vols:
@@ -187,9 +276,15 @@ def generate(volunteers: int, records: int, seed: int, until: dt.date) -> dict[s
         options = [t for t in teams if t["community_id"] in (v["community_id"], None)]
         for team in r.sample(options, r.choice((1, 1, 2))):
             by_team[team["id"]].append(v["id"])
-            data["team_members"].append({
-                "id": f"tm-{len(data['team_members']) + 1}", "team_id": team["id"],
-                "volunteer_id": v["id"], "role": "member", "joined_on": v["registered_on"]})  # fmt: skip
+            data["team_members"].append(
+                {
+                    "id": f"tm-{len(data['team_members']) + 1}",
+                    "team_id": team["id"],
+                    "volunteer_id": v["id"],
+                    "role": "member",
+                    "joined_on": v["registered_on"],
+                }
+            )
     for team in teams:
         if by_team[team["id"]]:
             team["leader_id"] = by_team[team["id"]][0]
@@ -223,8 +318,16 @@ def _key_period(day: dt.date) -> str | None:
     return None
 
 
-def _events_and_records(g: _Gen, data: dict, teams: list, by_team: dict, vols: list,
-                        com_ids: list, start: dt.date, records: int) -> None:  # fmt: skip
+def _events_and_records(
+    g: _Gen,
+    data: dict,
+    teams: list,
+    by_team: dict,
+    vols: list,
+    com_ids: list,
+    start: dt.date,
+    records: int,
+) -> None:
     r = g.r
     days = [start + dt.timedelta(days=i) for i in range((g.until - start).days + 1)]
     weights = [_month_weight(d) * (1.6 if d.weekday() >= 5 else 1.0) for d in days]
@@ -250,125 +353,238 @@ def _events_and_records(g: _Gen, data: dict, teams: list, by_team: dict, vols: l
         eid = f"evt-{n:06d}"
         title = r.choice(EVENT_TITLES[cat])
         event = {
-            "id": eid, "title": title, "date": day, "community_id": cid,
+            "id": eid,
+            "title": title,
+            "date": day,
+            "community_id": cid,
             "start_time": dt.time(start_h, 0),
             "end_time": dt.time(start_h + int(hours), 30 if hours % 1 else 0),
-            "location": f"{COMMUNITY_NAMES[com_ids.index(cid)]}社区" + r.choice(("活动室", "广场", "服务站", "楼门院")),  # noqa: E501
-            "programme_id": brands.get(cat), "team_id": team["id"], "category": cat,
+            "location": f"{COMMUNITY_NAMES[com_ids.index(cid)]}社区"
+            + r.choice(("活动室", "广场", "服务站", "楼门院")),
+            "programme_id": brands.get(cat),
+            "team_id": team["id"],
+            "category": cat,
             "key_period": period if cat == "security" else None,
             "service_object": r.choice(("社区居民", "空巢老人", "残疾人", "辖区商户", "青少年")),
-            "content": f"{title}：{r.choice(('组织', '开展', '参与'))}志愿服务", "person_in_charge": g.name(),  # noqa: E501
+            "content": f"{title}：{r.choice(('组织', '开展', '参与'))}志愿服务",
+            "person_in_charge": g.name(),
             "status": "done",
-        }  # fmt: skip
+        }
         size = min(len(members), r.choice((3, 5, 8, 12, 20)), records - made)
         attendees = [
-            v for v in r.sample(members, min(len(members), size * 2))
+            v
+            for v in r.sample(members, min(len(members), size * 2))
             if vol_reg[v] <= day and (v, day) not in busy
-        ][:size]  # fmt: skip
+        ][:size]
         if not attendees:
             continue
         data["events"].append(event)
         for v in attendees:
             busy.add((v, day))
-            data["service_records"].append({
-                "id": f"rec-{made + 1:07d}", "volunteer_id": v, "event_id": eid, "date": day,
-                "hours": hours, "community_id": cid, "place": event["location"],
-                "service_object": event["service_object"], "content": event["content"],
-                "person_in_charge": event["person_in_charge"], "recorder": "示例数据",
-                "confirmed": True})  # fmt: skip
+            data["service_records"].append(
+                {
+                    "id": f"rec-{made + 1:07d}",
+                    "volunteer_id": v,
+                    "event_id": eid,
+                    "date": day,
+                    "hours": hours,
+                    "community_id": cid,
+                    "place": event["location"],
+                    "service_object": event["service_object"],
+                    "content": event["content"],
+                    "person_in_charge": event["person_in_charge"],
+                    "recorder": "示例数据",
+                    "confirmed": True,
+                }
+            )
             made += 1
     # A few events planned for the coming weeks, without records yet.
     for i in range(6):
         day = g.until + dt.timedelta(days=3 + i * 4)
         team = teams[i * 5 % len(teams)]
-        data["events"].append({
-            "id": f"evt-plan-{i + 1}", "title": r.choice(EVENT_TITLES[team["category"]]),
-            "date": day, "start_time": dt.time(9, 0), "end_time": dt.time(11, 0),
-            "community_id": team["community_id"] or com_ids[0], "team_id": team["id"],
-            "category": team["category"], "status": "planned", "location": "社区服务站"})  # fmt: skip
+        data["events"].append(
+            {
+                "id": f"evt-plan-{i + 1}",
+                "title": r.choice(EVENT_TITLES[team["category"]]),
+                "date": day,
+                "start_time": dt.time(9, 0),
+                "end_time": dt.time(11, 0),
+                "community_id": team["community_id"] or com_ids[0],
+                "team_id": team["id"],
+                "category": team["category"],
+                "status": "planned",
+                "location": "社区服务站",
+            }
+        )
 
 
-def _programmes_side(g: _Gen, data: dict, vols: list, orgs: list, com_ids: list,
-                     start: dt.date) -> None:  # fmt: skip
+def _programmes_side(
+    g: _Gen, data: dict, vols: list, orgs: list, com_ids: list, start: dt.date
+) -> None:
     r = g.r
-    items = [("理发服务", "service", 5), ("家电维修", "service", 10), ("米面粮油", "goods", 20),
-             ("电影票", "goods", 15), ("健康体检", "service", 30), ("图书", "goods", 8)]  # fmt: skip
+    items = [
+        ("理发服务", "service", 5),
+        ("家电维修", "service", 10),
+        ("米面粮油", "goods", 20),
+        ("电影票", "goods", 15),
+        ("健康体检", "service", 30),
+        ("图书", "goods", 8),
+    ]
     data["redemption_items"] = [
-        {"id": f"item-{i + 1}", "name": n, "kind": k, "points": p, "stock": 50,
-         "provider_id": orgs[i]["id"], "active": True} for i, (n, k, p) in enumerate(items)
-    ]  # fmt: skip
+        {
+            "id": f"item-{i + 1}",
+            "name": n,
+            "kind": k,
+            "points": p,
+            "stock": 50,
+            "provider_id": orgs[i]["id"],
+            "active": True,
+        }
+        for i, (n, k, p) in enumerate(items)
+    ]
     hours: dict[str, float] = defaultdict(float)
     for rec in data["service_records"]:
         hours[rec["volunteer_id"]] += rec["hours"]
     for vid, total in sorted(hours.items())[: max(1, len(hours) // 3)]:
-        data["timebank_transactions"].append({
-            "id": f"tx-{len(data['timebank_transactions']) + 1}", "volunteer_id": vid,
-            "date": g.until - dt.timedelta(days=40), "kind": "deposit", "points": total})  # fmt: skip
+        data["timebank_transactions"].append(
+            {
+                "id": f"tx-{len(data['timebank_transactions']) + 1}",
+                "volunteer_id": vid,
+                "date": g.until - dt.timedelta(days=40),
+                "kind": "deposit",
+                "points": total,
+            }
+        )
         if total >= 20 and r.random() < 0.4:
             item = r.choice(data["redemption_items"])
-            data["timebank_transactions"].append({
-                "id": f"tx-{len(data['timebank_transactions']) + 1}", "volunteer_id": vid,
-                "date": g.until - dt.timedelta(days=r.randint(1, 30)), "kind": "redeem",
-                "points": -float(item["points"]), "item_id": item["id"]})  # fmt: skip
+            data["timebank_transactions"].append(
+                {
+                    "id": f"tx-{len(data['timebank_transactions']) + 1}",
+                    "volunteer_id": vid,
+                    "date": g.until - dt.timedelta(days=r.randint(1, 30)),
+                    "kind": "redeem",
+                    "points": -float(item["points"]),
+                    "item_id": item["id"],
+                }
+            )
     kinds = ["elder_alone"] * 30 + ["disabled"] * 22 + ["elder_empty"] * 18 + ["low_income"] * 10
     for i, kind in enumerate(kinds):
         sex = "F" if i < 30 else r.choice("MF")  # 寸草报晖 supports 30 elderly women
-        birth = g.date_between(dt.date(1930, 1, 1), dt.date(1975, 1, 1) if kind == "disabled" else dt.date(1955, 1, 1))  # noqa: E501
-        data["beneficiaries"].append({
-            "id": f"ben-{i + 1}", "name": g.name(), "sex": sex, "birth_date": birth, "kind": kind,
-            "community_id": r.choice(com_ids), "address": f"某楼{r.randint(1, 30)}号",
-            "phone": f"010-{r.randint(6410, 6599)}{r.randint(1000, 9999)}",
-            "needs": r.choice(("陪伴聊天", "代购生活用品", "康复陪护", "打扫卫生"))})  # fmt: skip
+        birth = g.date_between(
+            dt.date(1930, 1, 1), dt.date(1975, 1, 1) if kind == "disabled" else dt.date(1955, 1, 1)
+        )
+        data["beneficiaries"].append(
+            {
+                "id": f"ben-{i + 1}",
+                "name": g.name(),
+                "sex": sex,
+                "birth_date": birth,
+                "kind": kind,
+                "community_id": r.choice(com_ids),
+                "address": f"某楼{r.randint(1, 30)}号",
+                "phone": f"010-{r.randint(6410, 6599)}{r.randint(1000, 9999)}",
+                "needs": r.choice(("陪伴聊天", "代购生活用品", "康复陪护", "打扫卫生")),
+            }
+        )
     active = [v for v in vols if v["membership"] in ("party", "women", "resident", "youth")]
     for i, ben in enumerate(data["beneficiaries"][:60]):
         if not active:
             break
         v = active[i * 7 % len(active)]
-        data["pairings"].append({
-            "id": f"pair-{i + 1}", "volunteer_id": v["id"], "beneficiary_id": ben["id"],
-            "kind": "disabled" if ben["kind"] == "disabled" else "elder",
-            "programme_id": "prog-p4" if ben["kind"] == "disabled" else "prog-p3",
-            "started_on": max(v["registered_on"], start), "frequency": "每周一次",
-            "status": "active"})  # fmt: skip
+        data["pairings"].append(
+            {
+                "id": f"pair-{i + 1}",
+                "volunteer_id": v["id"],
+                "beneficiary_id": ben["id"],
+                "kind": "disabled" if ben["kind"] == "disabled" else "elder",
+                "programme_id": "prog-p4" if ben["kind"] == "disabled" else "prog-p3",
+                "started_on": max(v["registered_on"], start),
+                "frequency": "每周一次",
+                "status": "active",
+            }
+        )
     security = [v for v in vols if v["membership"] == "security"] or vols
     for year in (g.until.year - 1, g.until.year):
-        for period, day in (("national_day", dt.date(year, 10, 1)), ("spring", dt.date(year, 2, 1))):  # noqa: E501
+        for period, day in (
+            ("national_day", dt.date(year, 10, 1)),
+            ("spring", dt.date(year, 2, 1)),
+        ):
             if not start <= day <= g.until:
                 continue
             for ci, cid in enumerate(com_ids):
                 sid = f"shift-{year}-{period}-{ci + 1}"
-                data["roster_shifts"].append({
-                    "id": sid, "key_period": period, "post": POSTS[ci % len(POSTS)],
-                    "community_id": cid, "date": day, "start_time": dt.time(8, 0),
-                    "end_time": dt.time(12, 0), "slots": 3})  # fmt: skip
+                data["roster_shifts"].append(
+                    {
+                        "id": sid,
+                        "key_period": period,
+                        "post": POSTS[ci % len(POSTS)],
+                        "community_id": cid,
+                        "date": day,
+                        "start_time": dt.time(8, 0),
+                        "end_time": dt.time(12, 0),
+                        "slots": 3,
+                    }
+                )
                 for k in range(3):
                     v = security[(ci * 3 + k + year) % len(security)]
                     if v["registered_on"] <= day:
-                        data["roster_assignments"].append({
-                            "id": f"asg-{sid}-{k}", "shift_id": sid, "volunteer_id": v["id"],
-                            "status": "on_duty"})  # fmt: skip
+                        data["roster_assignments"].append(
+                            {
+                                "id": f"asg-{sid}-{k}",
+                                "shift_id": sid,
+                                "volunteer_id": v["id"],
+                                "status": "on_duty",
+                            }
+                        )
     donors = [o for o in orgs if o["care_alliance"]][:8]  # 8 alliance companies gave 75,000 yuan
     amounts = [15000, 12000, 10000, 10000, 8000, 8000, 6000, 6000]
     for i, (org, amount) in enumerate(zip(donors, amounts, strict=False)):
-        data["donations"].append({
-            "id": f"don-{i + 1}", "organisation_id": org["id"],
-            "date": g.date_between(start, g.until), "kind": "money", "amount": float(amount),
-            "description": "关爱联盟爱心捐款", "programme_id": "prog-b5",
-            "receipt_no": f"SLTJZ{i + 1:04d}"})  # fmt: skip
+        data["donations"].append(
+            {
+                "id": f"don-{i + 1}",
+                "organisation_id": org["id"],
+                "date": g.date_between(start, g.until),
+                "kind": "money",
+                "amount": float(amount),
+                "description": "关爱联盟爱心捐款",
+                "programme_id": "prog-b5",
+                "receipt_no": f"SLTJZ{i + 1:04d}",
+            }
+        )
     data["accounts"] = [
         {"id": "acct-admin", "username": "admin", "display_name": "街道管理员", "role": "admin"},
         {"id": "acct-leader", "username": "leader", "display_name": "街道领导", "role": "viewer"},
     ] + [
-        {"id": f"acct-c{i + 1}", "username": f"coord{i + 1}", "display_name": f"{n}协调员",
-         "role": "coordinator", "communities": (com_ids[i],)} for i, n in enumerate(COMMUNITY_NAMES)
-    ]  # fmt: skip
+        {
+            "id": f"acct-c{i + 1}",
+            "username": f"coord{i + 1}",
+            "display_name": f"{n}协调员",
+            "role": "coordinator",
+            "communities": (com_ids[i],),
+        }
+        for i, n in enumerate(COMMUNITY_NAMES)
+    ]
 
 
 LOAD_ORDER = (
-    "communities", "programmes", "settings", "organisations", "volunteers", "teams",
-    "team_members", "events", "service_records", "redemption_items", "timebank_transactions",
-    "beneficiaries", "pairings", "roster_shifts", "roster_assignments", "donations", "accounts",
-)  # fmt: skip
+    "communities",
+    "programmes",
+    "settings",
+    "organisations",
+    "volunteers",
+    "teams",
+    "team_members",
+    "events",
+    "service_records",
+    "redemption_items",
+    "timebank_transactions",
+    "beneficiaries",
+    "pairings",
+    "roster_shifts",
+    "roster_assignments",
+    "donations",
+    "accounts",
+)
 CHUNK = 5000
 
 

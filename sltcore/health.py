@@ -61,9 +61,16 @@ def _dangling(frames: dict[str, pd.DataFrame], all_ids: dict[str, set[str]]) -> 
             bad = df[df[f.key].notna() & ~df[f.key].isin(known)]
             for rid, ref in zip(bad["id"], bad[f.key], strict=True):
                 target = table(f.ref or "")
-                out.append(Finding("dangling", t.key, str(rid), f.key,
-                                   f"指向不存在的{target.zh}“{ref}”",
-                                   f"points at a {target.en} “{ref}” that does not exist"))  # fmt: skip
+                out.append(
+                    Finding(
+                        "dangling",
+                        t.key,
+                        str(rid),
+                        f.key,
+                        f"指向不存在的{target.zh}“{ref}”",
+                        f"points at a {target.en} “{ref}” that does not exist",
+                    )
+                )
     return out
 
 
@@ -77,14 +84,21 @@ def _duplicates(frames: dict[str, pd.DataFrame]) -> list[Finding]:
             continue
         values = df[field].dropna()
         dup = df.loc[values.index[values.duplicated(keep=False)]]
-        for value, group in dup.groupby(field):
+        for _, group in dup.groupby(field):
             ids = [str(i) for i in group["id"]]
             f = table(key).field(field)
             for rid in ids:
                 others = "、".join(i for i in ids if i != rid)
-                out.append(Finding("duplicate", key, rid, field,
-                                   f"与 {others} 的{f.zh}相同",
-                                   f"same {f.en} as {', '.join(i for i in ids if i != rid)}"))  # fmt: skip
+                out.append(
+                    Finding(
+                        "duplicate",
+                        key,
+                        rid,
+                        field,
+                        f"与 {others} 的{f.zh}相同",
+                        f"same {f.en} as {', '.join(i for i in ids if i != rid)}",
+                    )
+                )
     return out
 
 
@@ -96,15 +110,24 @@ def _over_24h(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     over = daily[daily["hours"] > MAX_HOURS_PER_DAY + 1e-9]
     out = []
     for vol, day, hours in over.itertuples(index=False):
-        out.append(Finding("over_24h", "volunteers", str(vol), None,
-                           f"{day:%Y-%m-%d} 共记录{hours:g}小时，超过每天24小时",
-                           f"{hours:g} hours on {day:%Y-%m-%d}, over 24 a day"))  # fmt: skip
+        out.append(
+            Finding(
+                "over_24h",
+                "volunteers",
+                str(vol),
+                None,
+                f"{day:%Y-%m-%d} 共记录{hours:g}小时，超过每天24小时",
+                f"{hours:g} hours on {day:%Y-%m-%d}, over 24 a day",
+            )
+        )
     return out
 
 
 CHECKS: tuple[Callable[[dict[str, pd.DataFrame]], list[Finding]], ...] = (
-    _invalid, _duplicates, _over_24h,
-)  # fmt: skip
+    _invalid,
+    _duplicates,
+    _over_24h,
+)
 
 
 def check(store: Store) -> list[Finding]:

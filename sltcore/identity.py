@@ -29,7 +29,10 @@ def id_problem(raw: str) -> tuple[str, str] | None:
     """Why `raw` is not a valid 18-digit ID number (zh, en), or None when it is."""
     s = normalise_id(raw)
     if not re.fullmatch(r"\d{17}[\dX]", s):
-        return ("身份证号应为18位（最后一位可为X）", "an ID number has 18 characters (last may be X)")
+        return (
+            "身份证号应为18位（最后一位可为X）",
+            "an ID number has 18 characters (last may be X)",
+        )
     try:
         birth = dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
@@ -37,7 +40,10 @@ def id_problem(raw: str) -> tuple[str, str] | None:
     if birth.year < 1900:
         return ("身份证号中的出生日期无效", "the birth date inside the ID number is not a date")
     if check_digit(s[:17]) != s[17]:
-        return ("身份证号校验位不正确，请核对", "the ID number's check digit is wrong; please check it")
+        return (
+            "身份证号校验位不正确，请核对",
+            "the ID number's check digit is wrong; please check it",
+        )
     return None
 
 

@@ -37,3 +37,26 @@ def label_column(series: pd.Series, mapping: dict[str, str]) -> pd.Series:
     """Map ids or keys to labels; unknown values stay as they are, missing become ''."""
     out = series.map(mapping)
     return out.where(out.notna(), series).astype("string").fillna("")
+
+
+def display_frame(
+    frames: dict[str, pd.DataFrame], table_key: str, df: pd.DataFrame, lang: str
+) -> pd.DataFrame:
+    """`df` (rows of `table_key`, PII already masked) as people read it: labelled columns,
+    names instead of ids, choice labels instead of keys. Every user field of the schema is a
+    column, so a field added to the schema shows up in every generic list.
+    """
+    t = table(table_key)
+    cols: dict[str, pd.Series] = {}
+    for f in t.user_fields:
+        s = df[f.key]
+        if f.type == "choice":
+            s = label_column(s, choice_map(table_key, f.key, lang))
+        elif f.type == "ref":
+            s = label_column(s, titles(frames, f.ref or ""))
+        elif f.type == "date":
+            s = s.dt.date
+        elif f.type == "bool":
+            s = s.map({True: "✓", False: ""})
+        cols[f.label(lang)] = s
+    return pd.DataFrame(cols, index=df.index)

@@ -7,7 +7,7 @@ validate, import and export it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 FieldType = Literal[
@@ -144,7 +144,9 @@ ORG_KIND = _choices(
     ("gov", "机关事业单位", "Public body"),
 )
 EVENT_STATUS = _choices(
-    ("planned", "计划中", "Planned"), ("done", "已完成", "Done"), ("cancelled", "已取消", "Cancelled")
+    ("planned", "计划中", "Planned"),
+    ("done", "已完成", "Done"),
+    ("cancelled", "已取消", "Cancelled"),
 )
 KEY_PERIOD = _choices(
     ("spring", "两节", "New Year & Spring Festival"),
@@ -171,7 +173,9 @@ BENEFICIARY_KIND = _choices(
     ("child", "困境儿童", "Child in difficulty"),
     ("other", "其他", "Other"),
 )
-PAIRING_KIND = _choices(("elder", "助老结对", "Elder pairing"), ("disabled", "助残结对", "Disability pairing"))
+PAIRING_KIND = _choices(
+    ("elder", "助老结对", "Elder pairing"), ("disabled", "助残结对", "Disability pairing")
+)
 PAIRING_STATUS = _choices(("active", "进行中", "Active"), ("ended", "已结束", "Ended"))
 ASSIGNMENT_STATUS = _choices(
     ("assigned", "已排班", "Assigned"),
@@ -179,7 +183,9 @@ ASSIGNMENT_STATUS = _choices(
     ("absent", "缺勤", "Absent"),
     ("swapped", "已调班", "Swapped"),
 )
-DONATION_KIND = _choices(("money", "资金", "Money"), ("goods", "物资", "Goods"), ("service", "服务", "Service"))
+DONATION_KIND = _choices(
+    ("money", "资金", "Money"), ("goods", "物资", "Goods"), ("service", "服务", "Service")
+)
 ROLE = _choices(
     ("admin", "管理员", "Administrator"),
     ("coordinator", "社区协调员", "Community coordinator"),
@@ -249,7 +255,8 @@ TABLES: tuple[Table, ...] = (
         Field("id_number", "身份证号", "ID number", fmt="id_number", pii="id_number"),
         _mobile(required=True),
         _community(),
-        Field("membership", "志愿者类别", "Membership", "choice", required=True, choices=MEMBERSHIP),
+        Field("membership", "志愿者类别", "Membership", "choice", required=True,
+              choices=MEMBERSHIP),
         Field("political_status", "政治面貌", "Political status", "choice", choices=POLITICAL),
         Field("skills", "专长技能", "Skills", "tags"),
         Field("organisation_id", "所在单位", "Organisation", "ref", ref="organisations"),
@@ -270,7 +277,8 @@ TABLES: tuple[Table, ...] = (
         "teams", "队伍", "Teams", "team",
         _name("队伍名称", "Team name"),
         _community(required=False),
-        Field("category", "服务类别", "Service category", "choice", required=True, choices=CATEGORY),
+        Field("category", "服务类别", "Service category", "choice", required=True,
+              choices=CATEGORY),
         Field("membership", "人员类别", "Membership", "choice", choices=MEMBERSHIP),
         Field("leader_id", "队长", "Leader", "ref", ref="volunteers"),
         Field("founded_on", "成立日期", "Founded on", "date", past_only=True),
@@ -319,7 +327,8 @@ TABLES: tuple[Table, ...] = (
         Field("location", "地点", "Location", max_length=100),
         Field("programme_id", "所属品牌/项目", "Programme", "ref", ref="programmes"),
         Field("team_id", "组织队伍", "Team", "ref", ref="teams"),
-        Field("category", "服务类别", "Service category", "choice", required=True, choices=CATEGORY),
+        Field("category", "服务类别", "Service category", "choice", required=True,
+              choices=CATEGORY),
         Field("key_period", "重点时期", "Key period", "choice", choices=KEY_PERIOD),
         Field("service_object", "服务对象", "Service object", max_length=100),
         Field("content", "服务内容", "Service content", "longtext"),
@@ -388,7 +397,8 @@ TABLES: tuple[Table, ...] = (
     _table(
         "pairings", "结对帮扶", "Pairings", "pair",
         Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
-        Field("beneficiary_id", "服务对象", "Beneficiary", "ref", required=True, ref="beneficiaries"),
+        Field("beneficiary_id", "服务对象", "Beneficiary", "ref", required=True,
+              ref="beneficiaries"),
         Field("kind", "结对类型", "Kind", "choice", required=True, choices=PAIRING_KIND),
         Field("programme_id", "所属项目", "Programme", "ref", ref="programmes"),
         Field("started_on", "结对日期", "Started on", "date", required=True, past_only=True),

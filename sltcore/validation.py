@@ -166,11 +166,17 @@ def row_rules(t: Table, row: dict[str, Any], row_no: int | None) -> list[Problem
     for start, end in (("start_time", "end_time"),):
         if t.key == "events" and row.get(start) and row.get(end) and row[end] <= row[start]:
             p(end, "结束时间须晚于开始时间", "must be after the start time")
-    if t.key == "roster_shifts" and row.get("start_time") and row.get("start_time") == row.get(
-        "end_time"
+    if (
+        t.key == "roster_shifts"
+        and row.get("start_time")
+        and row.get("start_time") == row.get("end_time")
     ):
         p("end_time", "结束时间不能等于开始时间", "must differ from the start time")
-    for a, b in (("started_on", "ended_on"), ("joined_on", "left_on"), ("period_from", "period_to")):
+    for a, b in (
+        ("started_on", "ended_on"),
+        ("joined_on", "left_on"),
+        ("period_from", "period_to"),
+    ):
         if t.has(a) and t.has(b) and row.get(a) and row.get(b) and row[b] < row[a]:
             p(b, "不能早于开始日期", "cannot be before the start date")
     if t.key == "timebank_transactions" and row.get("points") is not None:

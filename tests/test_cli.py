@@ -48,8 +48,11 @@ def test_demo_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.setenv("SLT_DB", str(tmp_path / name))
         assert main(["demo", "--volunteers", "80", "--records", "400", "--seed", "5"]) == 0
         con = sqlite3.connect(tmp_path / name)
-        sums.append(con.execute(
-            "SELECT group_concat(volunteer_id || date || hours) FROM service_records").fetchone())
+        sums.append(
+            con.execute(
+                "SELECT group_concat(volunteer_id || date || hours) FROM service_records"
+            ).fetchone()
+        )
     assert sums[0] == sums[1]
 
 

@@ -20,7 +20,9 @@ def _writer(path: str, name: str, vol: dict, offset: int) -> None:
     actor = Actor(name)
     for b in range(BATCHES):
         rows = [
-            record_row(vol, 0.5, day=dt.date(2025, 1, 1) + dt.timedelta(days=offset + b * BATCH + i))
+            record_row(
+                vol, 0.5, day=dt.date(2025, 1, 1) + dt.timedelta(days=offset + b * BATCH + i)
+            )
             for i in range(BATCH)
         ]
         s.append("service_records", rows, actor)

@@ -42,7 +42,9 @@ def fuzz_store():
 
 
 @pytest.mark.parametrize(("table_key", "field_key"), TEXT_FIELDS)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=NASTY)
 def test_text_is_kept_or_refused(fuzz_store, table_key: str, field_key: str, text: str) -> None:
     s, ids = fuzz_store

@@ -154,11 +154,15 @@ def test_choices_accept_key_or_label_and_refuse_others() -> None:
 
 def test_age_rules_of_article_7(store) -> None:
     c = community(store)
-    minor = volunteer_row(c["id"], birth_date=dt.date(2010, 6, 1), registered_on=dt.date(2026, 1, 1))
+    minor = volunteer_row(
+        c["id"], birth_date=dt.date(2010, 6, 1), registered_on=dt.date(2026, 1, 1)
+    )
     err = refused(store, "volunteers", [minor])
     assert "14至17周岁须经监护人同意" in err.zh
     store.append("volunteers", [minor | {"guardian_consent": True}], SYSTEM)
-    child = volunteer_row(c["id"], birth_date=dt.date(2014, 6, 1), registered_on=dt.date(2026, 1, 1))
+    child = volunteer_row(
+        c["id"], birth_date=dt.date(2014, 6, 1), registered_on=dt.date(2026, 1, 1)
+    )
     assert "须年满14周岁" in refused(store, "volunteers", [child]).zh
 
 

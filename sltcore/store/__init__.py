@@ -42,7 +42,8 @@ def open_store(backend: str | None = None) -> Store:
     if choice == "gsheets":
         if not config:
             raise DeskError(
-                "已选择 Google 表格，但 .streamlit/secrets.toml 中没有 [connections.gsheets] 配置。",
+                "已选择 Google 表格，但 .streamlit/secrets.toml 中没有 "
+                "[connections.gsheets] 配置。",
                 "Google Sheets was chosen but .streamlit/secrets.toml has no "
                 "[connections.gsheets] section.",
             )

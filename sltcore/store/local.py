@@ -245,7 +245,9 @@ class LocalStore:
             current = self._get(conn, t, row_id)
             if current is None:
                 raise NotFoundError(t.key, row_id)
-            new, audit = prepare_update(t, current, changes, expected_version, actor, SqlLookup(conn))
+            new, audit = prepare_update(
+                t, current, changes, expected_version, actor, SqlLookup(conn)
+            )
             if audit is not None:
                 self._replace(conn, t, new)
                 self._insert(conn, table(AUDIT_TABLE), [audit])

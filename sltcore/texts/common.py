@@ -2,7 +2,10 @@
 
 TEXTS = {
     "app.title": ("三里屯街道志愿服务工作台", "Sanlitun Volunteer Desk"),
-    "app.subtitle": ("志愿者、活动、服务时长与公益储蓄", "Volunteers, events, service hours, time bank"),
+    "app.subtitle": (
+        "志愿者、活动、服务时长与公益储蓄",
+        "Volunteers, events, service hours, time bank",
+    ),
     "unit.hours": ("小时", "h"),
     "unit.people": ("人", "people"),
     "nav.section.daily": ("日常工作", "Daily work"),
@@ -36,8 +39,14 @@ TEXTS = {
     ),
     "home.empty.demo": ("载入示例数据", "Load sample data"),
     "home.empty.init": ("只建立社区和品牌等基础资料", "Only create communities and programmes"),
-    "home.empty.loading": ("正在生成示例数据，约需半分钟……", "Generating sample data (about 30 s)…"),
-    "home.empty.done": ("示例数据已载入：{volunteers}名志愿者，{records}条服务记录", "Sample data loaded: {volunteers} volunteers, {records} records"),
+    "home.empty.loading": (
+        "正在生成示例数据，约需半分钟……",
+        "Generating sample data (about 30 s)…",
+    ),
+    "home.empty.done": (
+        "示例数据已载入：{volunteers}名志愿者，{records}条服务记录",
+        "Sample data loaded: {volunteers} volunteers, {records} records",
+    ),
     "home.start": ("从这里开始", "Start here"),
     "home.go_record": ("记录一次活动", "Record an activity"),
     "common.save": ("保存", "Save"),

@@ -83,7 +83,7 @@ def attempt(fn: Callable[[], T]) -> T | None:
     """Run a store call; show its error in the page's language instead of a traceback."""
     try:
         return fn()
-    except Exception as err:  # noqa: BLE001 - every error becomes a message, never a trace
+    except Exception as err:
         show_error(err)
         return None
 

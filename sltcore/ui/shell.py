@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sltcore import i18n
 from sltcore.store import Store
 from sltcore.ui import after_write, attempt, current_actor, tr
 
@@ -61,4 +60,4 @@ def first_run(store: Store) -> bool:
     return True
 
 
-__all__ = ["LANG_OPTIONS", "first_run", "i18n", "sidebar"]
+__all__ = ["LANG_OPTIONS", "first_run", "sidebar"]
