@@ -11,14 +11,38 @@
 Offline demo: ``python -m sheets_emulator --port 8085 --spreadsheet ID`` and
 ``SHEETS_EMULATOR_HOST=127.0.0.1:8085``. Only the standard library is used here; ``client``
 (gspread + requests) is imported lazily.
+
+Where Google's behaviour is not in the recordings, the emulator follows the best public
+evidence; these are the deliberate limits (check the real API before relying on exact texts):
+
+- append's "table": the block around the last value inside the range, grown over touching
+  cells (diagonals too) and not clipped to the range; writes start below it at its first
+  column. This reproduces the recorded gap case (gspread issue #537); Google's exact rule is
+  unpublished.
+- Grid edges: values.update/batchUpdate outside the grid answer 400 "exceeds grid limits";
+  reads and clears clip the end of a range to the grid (the start must be inside); append
+  grows the grid (rows, and columns when a row is wider).
+- USER_ENTERED parses "=" formulas, plain numbers, TRUE/FALSE and a leading apostrophe.
+  Dates, percentages, currency and thousands separators stay text. Only +-*/ arithmetic of
+  literals is evaluated; other formulas render as their own text (Google computes them).
+- Numbers render as plain decimals (up to 15 significant digits, "1E+20" when large): no
+  locale or number formats; dateTimeRenderOption is validated but there are no date cells.
+- Sheet titles made of letters/digits/underscore (CJK included, e.g. 志愿者) come back
+  unquoted in ranges; with spaces, punctuation or emoji they are quoted (recorded).
+- Error texts not in the recordings follow Google's wording seen in public reports; others
+  are the emulator's own. Formatting-only batchUpdate requests are accepted as no-ops; other
+  unimplemented kinds answer 501 UNIMPLEMENTED (Google never does) so a gap is loud.
+- Not emulated: named and protected ranges, developer metadata, ``fields`` masks, formats,
+  Drive beyond files create/get/list-by-name/delete for spreadsheets.
 """
 
 from typing import Any
 
 from .a1 import A1Error, ParsedRange, format_range, parse_range
 from .faults import FaultConfig, LoggedRequest
+from .model import ApiError, Cell
 from .server import SheetsEmulator
-from .state import ApiError, Cell, Workbook
+from .state import Workbook
 
 ENV_VAR = "SHEETS_EMULATOR_HOST"
 

@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .state import ApiError
+from .model import ApiError
 
 _QUOTA_MESSAGE = (
     "Quota exceeded for quota metric '{kind} requests' and limit '{kind} requests per minute"

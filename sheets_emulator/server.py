@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .faults import FaultConfig, FaultInjector, LoggedRequest, RequestLog, fault_body
-from .state import JSON, ApiError, Cell, Workbook, invalid
+from .model import JSON, ApiError, Cell, invalid
+from .state import Workbook
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
@@ -222,8 +223,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _read_body(self) -> JSON:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            raw = self._read_chunked()
+        else:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
         if not raw.strip():
             return {}
         try:
@@ -233,6 +237,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if not isinstance(body, dict):
             raise invalid("Invalid JSON payload received. Expected an object.")
         return body
+
+    def _read_chunked(self) -> bytes:
+        parts = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            parts.append(self.rfile.read(size))
+            self.rfile.readline()
 
     def _dispatch(self) -> None:
         emulator = self.server.emulator

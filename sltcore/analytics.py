@@ -197,7 +197,8 @@ def make_period(
 # --- preparing the frames once -------------------------------------------------------------
 
 
-def _frame(frames: Frames, key: str) -> pd.DataFrame:
+def live_frame(frames: Frames, key: str) -> pd.DataFrame:
+    """The live rows of table `key` (also when the frames still carry archived rows)."""
     df = frames.get(key)
     if df is None:
         return empty_frame(table(key))
@@ -228,7 +229,7 @@ class Prepared:
 
 def prepare(frames: Frames) -> Prepared:
     """Live, confirmed, typed rows with the joins every aggregation needs."""
-    coms = _frame(frames, "communities")
+    coms = live_frame(frames, "communities")
     order = {name: i for i, name in enumerate(COMMUNITY_NAMES)}
     communities = pd.DataFrame(
         {
@@ -245,7 +246,7 @@ def prepare(frames: Frames) -> Prepared:
     )
     names = dict(zip(communities["id"], communities["name"], strict=True))
 
-    vols = _frame(frames, "volunteers")
+    vols = live_frame(frames, "volunteers")
     volunteers = pd.DataFrame(
         {
             "id": _ids(vols["id"]),
@@ -257,13 +258,16 @@ def prepare(frames: Frames) -> Prepared:
         }
     ).reset_index(drop=True)
 
-    progs = _frame(frames, "programmes")
+    progs = live_frame(frames, "programmes")
     programmes = pd.DataFrame(
-        {"id": _ids(progs["id"]), "name": progs["name"].astype(object),
-         "kind": progs["kind"].astype(object)}
-    ).reset_index(drop=True)  # fmt: skip
+        {
+            "id": _ids(progs["id"]),
+            "name": progs["name"].astype(object),
+            "kind": progs["kind"].astype(object),
+        }
+    ).reset_index(drop=True)
 
-    evs = _frame(frames, "events")
+    evs = live_frame(frames, "events")
     events = pd.DataFrame(
         {
             "id": _ids(evs["id"]),
@@ -275,7 +279,7 @@ def prepare(frames: Frames) -> Prepared:
         }
     ).reset_index(drop=True)
 
-    recs = _frame(frames, "service_records")
+    recs = live_frame(frames, "service_records")
     confirmed = recs["confirmed"].fillna(True).astype(bool) if len(recs) else recs["confirmed"]
     recs = recs[confirmed.astype(bool)]
     recs = recs[recs["volunteer_id"].isin(set(volunteers["id"]))]
@@ -359,9 +363,10 @@ def _figures(p: Prepared, period: Period, chosen: set[str] | None) -> dict[str, 
     new = int((period.mask(v["registered_on"]) & _in(v["community_id"], chosen)).sum())
     e = p.events
     events = int(
-        (period.mask(e["date"]) & (e["status"] != "cancelled") & _in(e["community_id"], chosen))
-        .sum()
-    )  # fmt: skip
+        (
+            period.mask(e["date"]) & (e["status"] != "cancelled") & _in(e["community_id"], chosen)
+        ).sum()
+    )
     return {
         "registered": float(len(_registered_by(p, period.end, chosen))),
         "active": float(active),
@@ -390,8 +395,9 @@ def key_figures(
         value, prev = now[key], before[key]
         change = value - prev if not (np.isnan(value) or np.isnan(prev)) else np.nan
         pct = change / prev if prev and not np.isnan(change) else np.nan
-        rows.append({"figure": key, "value": value, "previous": prev, "change": change,
-                     "change_pct": pct})  # fmt: skip
+        rows.append(
+            {"figure": key, "value": value, "previous": prev, "change": change, "change_pct": pct}
+        )
     return _round(pd.DataFrame(rows), ["value", "previous", "change"]).assign(
         change_pct=lambda d: d["change_pct"].round(4)
     )
@@ -414,10 +420,14 @@ def hours_by_community(
     extra = [c for c in agg.index if c not in set(base["community_id"])]
     if extra:
         base = pd.concat(
-            [base, pd.DataFrame({"community_id": extra,
-                                 "community": [_community_name(p, c) for c in extra]})],
+            [
+                base,
+                pd.DataFrame(
+                    {"community_id": extra, "community": [_community_name(p, c) for c in extra]}
+                ),
+            ],
             ignore_index=True,
-        )  # fmt: skip
+        )
     out = base.merge(agg, left_on="community_id", right_index=True, how="left")
     out[["hours", "records", "volunteers"]] = out[["hours", "records", "volunteers"]].fillna(0)
     out = out.astype({"records": "int64", "volunteers": "int64"})
@@ -436,9 +446,15 @@ def _month_grid(end: dt.date, months: int) -> pd.DataFrame:
 
 
 def _by_month_and_community(
-    p: Prepared, dates: pd.Series, coms: pd.Series, values: pd.Series, end: dt.date,
-    months: int, chosen: set[str] | None, name: str,
-) -> pd.DataFrame:  # fmt: skip
+    p: Prepared,
+    dates: pd.Series,
+    coms: pd.Series,
+    values: pd.Series,
+    end: dt.date,
+    months: int,
+    chosen: set[str] | None,
+    name: str,
+) -> pd.DataFrame:
     grid = _month_grid(end, months)
     m = _month_index(dates)
     keep = m.between(grid["_m"].iloc[0], grid["_m"].iloc[-1]) & _in(coms, chosen)
@@ -452,10 +468,14 @@ def _by_month_and_community(
     extra = sorted(set(agg["community_id"]) - set(base["community_id"]))
     if extra:
         base = pd.concat(
-            [base, pd.DataFrame({"community_id": extra,
-                                 "community": [_community_name(p, c) for c in extra]})],
+            [
+                base,
+                pd.DataFrame(
+                    {"community_id": extra, "community": [_community_name(p, c) for c in extra]}
+                ),
+            ],
             ignore_index=True,
-        )  # fmt: skip
+        )
     full = grid.merge(base, how="cross")
     out = full.merge(agg, on=["_m", "community_id"], how="left")
     out[name] = out[name].fillna(0)
@@ -463,9 +483,11 @@ def _by_month_and_community(
 
 
 def monthly_hours(
-    data: Frames | Prepared, end: dt.date, communities: Communities = None,
+    data: Frames | Prepared,
+    end: dt.date,
+    communities: Communities = None,
     months: int = MONTHS_SHOWN,
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     """Hours per month and community for the `months` months up to `end`'s month (zeros kept)."""
     p = _prep(data)
     r = p.records
@@ -476,17 +498,25 @@ def monthly_hours(
 
 
 def registrations_over_time(
-    data: Frames | Prepared, end: dt.date, communities: Communities = None,
+    data: Frames | Prepared,
+    end: dt.date,
+    communities: Communities = None,
     months: int = MONTHS_SHOWN,
-) -> pd.DataFrame:  # fmt: skip
+) -> pd.DataFrame:
     """New registrations per month and home community over the `months` months up to `end`."""
     p = _prep(data)
     v = p.volunteers
     ones = pd.Series(1, index=v.index, dtype="int64")
     out = _by_month_and_community(
-        p, v["registered_on"], v["community_id"], ones, end, months, _selected(communities),
+        p,
+        v["registered_on"],
+        v["community_id"],
+        ones,
+        end,
+        months,
+        _selected(communities),
         "registrations",
-    )  # fmt: skip
+    )
     return out.astype({"registrations": "int64"})
 
 
@@ -496,12 +526,15 @@ def hours_by_category(
     """Hours per service category of the linked event; all six categories are listed."""
     p = _prep(data)
     recs = _period_records(p, period, _selected(communities))
-    agg = recs.groupby("category", sort=False).agg(hours=("hours", "sum"), records=("hours", "size"))
+    agg = recs.groupby("category", sort=False).agg(
+        hours=("hours", "sum"), records=("hours", "size")
+    )
     keys = [c.key for c in CATEGORY]
     if NO_CATEGORY in agg.index or any(k not in keys for k in agg.index):
         keys += [k for k in agg.index if k not in keys]
-    out = pd.DataFrame({"category": keys}).merge(agg, left_on="category", right_index=True,
-                                                 how="left")  # fmt: skip
+    out = pd.DataFrame({"category": keys}).merge(
+        agg, left_on="category", right_index=True, how="left"
+    )
     out[["hours", "records"]] = out[["hours", "records"]].fillna(0)
     out = out.astype({"records": "int64"})
     out = out.sort_values("hours", ascending=False, kind="stable").reset_index(drop=True)
@@ -582,10 +615,15 @@ def top_volunteers(
     v = p.volunteers.set_index("id")
     agg["name"] = v["name"].reindex(agg.index).to_numpy()
     agg["community_id"] = v["community_id"].reindex(agg.index).to_numpy()
-    agg = agg.reset_index().sort_values(
-        ["hours", "records", "name", "volunteer_id"], ascending=[False, False, True, True],
-        kind="stable",
-    ).head(n)  # fmt: skip
+    agg = (
+        agg.reset_index()
+        .sort_values(
+            ["hours", "records", "name", "volunteer_id"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        .head(n)
+    )
     agg["community"] = [_community_name(p, c) for c in agg["community_id"]]
     agg.insert(0, "rank", range(1, len(agg) + 1))
     cols = ["rank", "volunteer_id", "name", "community_id", "community", "hours", "records"]
@@ -607,10 +645,22 @@ def hours_by_programme(
     if rest:
         other = agg.loc[rest].sum()
         out = pd.concat(
-            [out, pd.DataFrame([{"programme_id": NO_PROGRAMME, "programme": None, "kind": None,
-                                 "hours": other["hours"], "records": other["records"]}])],
+            [
+                out,
+                pd.DataFrame(
+                    [
+                        {
+                            "programme_id": NO_PROGRAMME,
+                            "programme": None,
+                            "kind": None,
+                            "hours": other["hours"],
+                            "records": other["records"],
+                        }
+                    ]
+                ),
+            ],
             ignore_index=True,
-        )  # fmt: skip
+        )
     out[["hours", "records"]] = out[["hours", "records"]].fillna(0)
     out = out.astype({"records": "int64"})
     out = out.sort_values("hours", ascending=False, kind="stable").reset_index(drop=True)
@@ -671,8 +721,9 @@ def star_list(
     )
     out = out.sort_values(["hours_total", "name", "volunteer_id"], ascending=[False, True, True])
     out = out.reset_index(drop=True)
-    return _round(out, ["hours_total", "next_threshold", "hours_to_next", "hours_period",
-                        "hours_year"])  # fmt: skip
+    return _round(
+        out, ["hours_total", "next_threshold", "hours_to_next", "hours_period", "hours_year"]
+    )
 
 
 # --- everything the dashboard shows, in one pass ------------------------------------------

@@ -196,9 +196,15 @@ def check(
         if before + hours > MAX_HOURS_PER_DAY + 1e-9 and isinstance(day, dt.date):
             # At most 24 hours a person a day, counting what is already recorded.
             out.append(
-                _refusal(name, "record.rule.day_limit", date=day, before=before,
-                         hours=float(hours), total=before + float(hours))
-            )  # fmt: skip
+                _refusal(
+                    name,
+                    "record.rule.day_limit",
+                    date=day,
+                    before=before,
+                    hours=float(hours),
+                    total=before + float(hours),
+                )
+            )
     return out
 
 
@@ -306,9 +312,7 @@ def record(
     except ValidationError as err:
         if created is not None:
             archive(store, "events", created["id"], int(created["version"]), actor)
-        raise AttendanceRefused(
-            _named_store_problems(err, [names.get(v, v) for v in ids])
-        ) from err
+        raise AttendanceRefused(_named_store_problems(err, [names.get(v, v) for v in ids])) from err
     except Exception:
         if created is not None:
             archive(store, "events", created["id"], int(created["version"]), actor)

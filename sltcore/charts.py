@@ -56,6 +56,13 @@ def _t(key: str, lang: str, **kw: object) -> str:
     return i18n.t(key, lang, **kw)
 
 
+def level_label(level: int, lang: str = "zh") -> str:
+    """一星 … 五星 (1 star … 5 stars)."""
+    if level == 1:
+        return _t("dash.level.1", lang)
+    return _t("dash.level", lang, n="零一二三四五"[level] if lang == "zh" else level)
+
+
 def _base(df: pd.DataFrame, title: str) -> alt.Chart:
     if len(df) > MAX_ROWS:  # a programming error: charts take aggregates, never raw records
         raise ValueError(f"chart data has {len(df)} rows; aggregate first")
@@ -129,10 +136,11 @@ def registrations_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
 def category_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
     data = df[["category", "hours", "records"]].copy()
     data["label"] = [
-        _t("dash.no_category", lang) if k == analytics.NO_CATEGORY
+        _t("dash.no_category", lang)
+        if k == analytics.NO_CATEGORY
         else _CATEGORY_FIELD.choice_label(k, lang)
         for k in data["category"]
-    ]  # fmt: skip
+    ]
     data = data.drop(columns="category")
     return (
         _base(data, _t("dash.chart.category", lang))
@@ -198,21 +206,25 @@ def active_share_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
 def star_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
     """Levels one to five (those below one star are told in the caption instead)."""
     data = df.loc[df["level"] >= 1, ["level", "volunteers", "threshold"]].copy()
-    data["label"] = [_t("dash.level", lang, n=int(n)) for n in data["level"]]
+    data["label"] = [level_label(int(n), lang) for n in data["level"]]
     order = data["label"].tolist()
     return (
         _base(data, _t("dash.chart.stars", lang))
         .mark_bar(color=STAR)
         .encode(
-            x=alt.X("label:N", sort=order, title=_t("dash.axis.level", lang),
-                    axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "label:N",
+                sort=order,
+                title=_t("dash.axis.level", lang),
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y("volunteers:Q", title=_t("dash.axis.volunteers", lang)),
             tooltip=[
                 alt.Tooltip("label:N", title=_t("dash.axis.level", lang)),
                 alt.Tooltip("volunteers:Q", title=_t("dash.axis.volunteers", lang), format=","),
                 alt.Tooltip("threshold:Q", title=_t("dash.axis.hours", lang), format=","),
             ],
-        )  # fmt: skip
+        )
         .properties(height=HEIGHT)
     )
 

@@ -56,9 +56,13 @@ def event_label(row: Any, community_names: dict[str, str], lang: str) -> str:
 def totals_by_event(records: pd.DataFrame) -> pd.DataFrame:
     """event_id -> attendees, hours (live records only)."""
     if records.empty:
-        return pd.DataFrame({"attendees": pd.Series(dtype="int64"), "hours": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {"attendees": pd.Series(dtype="int64"), "hours": pd.Series(dtype=float)}
+        )
     grouped = records.dropna(subset=["event_id"]).groupby("event_id")
-    return pd.DataFrame({"attendees": grouped["volunteer_id"].nunique(), "hours": grouped["hours"].sum()})
+    return pd.DataFrame(
+        {"attendees": grouped["volunteer_id"].nunique(), "hours": grouped["hours"].sum()}
+    )
 
 
 def listing(frames: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sltcore import clock
 from sltcore.auth import Actor
-from sltcore.errors import DeskError
+from sltcore.errors import DeskError, NotFoundError
 from sltcore.identity import mask_phone
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.store.base import Row, Store, archive
@@ -105,13 +105,32 @@ def add_members(
 
 
 def remove_member(
-    store: Store, member_id: str, expected_version: int, actor: Actor, today: dt.date | None = None
+    store: Store, frames: Frames, member_id: str, actor: Actor, today: dt.date | None = None
 ) -> Row:
-    """Record the leaving date, then archive the membership (it stays in the history)."""
+    """Record the leaving date, then archive the membership (it stays in the history).
+
+    A leader who leaves also stops being the team's leader.
+    """
+    tm = frames["team_members"]
+    hit = tm[tm["id"] == member_id]
+    if hit.empty:
+        raise NotFoundError("team_members", member_id)
+    member = hit.iloc[0]
     row = store.update(
-        "team_members", member_id, {"left_on": today or clock.today()}, expected_version, actor
+        "team_members",
+        member_id,
+        {"left_on": today or clock.today()},
+        int(member["version"]),
+        actor,
     )
-    return archive(store, "team_members", member_id, int(row["version"]), actor)
+    out = archive(store, "team_members", member_id, int(row["version"]), actor)
+    teams = frames["teams"]
+    team = teams[teams["id"] == member["team_id"]]
+    if not team.empty and team.iloc[0]["leader_id"] == member["volunteer_id"]:
+        store.update(
+            "teams", member["team_id"], {"leader_id": None}, int(team.iloc[0]["version"]), actor
+        )
+    return out
 
 
 def set_leader(store: Store, frames: Frames, team_id: str, volunteer_id: str, actor: Actor) -> None:

@@ -68,7 +68,9 @@ def filter_volunteers(
     return vols[mask]
 
 
-def listing(frames: Frames, vols: pd.DataFrame, lang: str, today: dt.date | None = None) -> pd.DataFrame:
+def listing(
+    frames: Frames, vols: pd.DataFrame, lang: str, today: dt.date | None = None
+) -> pd.DataFrame:
     """What the list shows for `vols`: labels, masked phone, teams, hours and stars."""
     today = today or clock.today()
     hours = hours_by_volunteer(frames["service_records"], today.year)
@@ -115,7 +117,9 @@ class Profile:
         return max(0.0, YEARLY_MINIMUM_HOURS - self.hours_year)
 
 
-def profile(frames: Frames, volunteer_id: str, lang: str, today: dt.date | None = None) -> Profile | None:
+def profile(
+    frames: Frames, volunteer_id: str, lang: str, today: dt.date | None = None
+) -> Profile | None:
     """The profile of a live volunteer, or None when there is no such live volunteer."""
     today = today or clock.today()
     vols = frames["volunteers"]

@@ -62,7 +62,26 @@ def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 # Backends the store contract suite runs against; each yields an empty store.
-STORE_BACKENDS = ["local"]
+STORE_BACKENDS = ["local", "gsheets"]
+
+
+@pytest.fixture(scope="session")
+def sheets_emulator():
+    """One in-process Sheets API emulator for the session; tests create their own spreadsheets."""
+    from sheets_emulator import SheetsEmulator
+
+    with SheetsEmulator() as emu:
+        yield emu
+
+
+def make_gsheets_store(emu, **kw):
+    """A GSheetsStore on a fresh spreadsheet, through gspread's real HTTP client."""
+    from sheets_emulator.client import gspread_client
+    from sltcore.store.gsheets import GSheetsStore, RetryPolicy
+
+    sid = emu.create_spreadsheet("desk")
+    kw.setdefault("retry", RetryPolicy(base=0.005, cap=0.05, max_elapsed=5))
+    return GSheetsStore(gspread_client(emu.host).http_client, sid, **kw)
 
 
 @pytest.fixture(params=STORE_BACKENDS)
@@ -73,5 +92,9 @@ def contract_store(request: pytest.FixtureRequest, tmp_path: Path):
         s = LocalStore(tmp_path / "contract.db")
         yield s
         s.close()
+    elif request.param == "gsheets":
+        emu = request.getfixturevalue("sheets_emulator")
+        emu.clear_faults()
+        yield make_gsheets_store(emu)
     else:  # pragma: no cover - every name in STORE_BACKENDS has a branch
         raise AssertionError(request.param)

@@ -179,3 +179,13 @@ def test_recordings_cover_the_endpoints_the_backend_uses() -> None:
         ":clear",
     ):
         assert any(marker in uri for uri in uris), f"no recorded request with {marker!r}"
+
+
+def test_missing_recordings_fail_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The skip for a missing reference set turns into a failure when CI=true."""
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        _missing_recordings()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _missing_recordings()

@@ -20,7 +20,10 @@ TEXTS = {
     "dash.range": ("起止日期（含首尾两天）", "From – to (both days included)"),
     "dash.communities": ("社区", "Communities"),
     "dash.communities.all": ("全部社区", "All communities"),
-    "dash.showing": ("统计范围：{period}；对比：{previous}", "Showing {period}; compared with {previous}"),
+    "dash.showing": (
+        "统计范围：{period}；对比：{previous}",
+        "Showing {period}; compared with {previous}",
+    ),
     "dash.range_text": ("{start}至{end}", "{start} – {end}"),
     "dash.range_join": ("、", ", "),
     # --- key figures ---------------------------------------------------------------------
@@ -42,7 +45,10 @@ TEXTS = {
         "已确认的实际服务时长，不含往返路途（《中国注册志愿者管理办法》第十四条）",
         "Confirmed actual service time, travel excluded (art. 14)",
     ),
-    "dash.fig.events.help": ("统计期内未取消的活动", "Events in the period that were not cancelled"),
+    "dash.fig.events.help": (
+        "统计期内未取消的活动",
+        "Events in the period that were not cancelled",
+    ),
     "dash.fig.hours_per_active.help": (
         "服务时长 ÷ 参与服务的志愿者人数",
         "Service hours ÷ active volunteers",
@@ -121,7 +127,8 @@ TEXTS = {
     "dash.axis.registrations": ("新注册（人）", "New registrations"),
     "dash.axis.programme": ("品牌/项目", "Programme"),
     "dash.axis.kind": ("类型", "Kind"),
-    "dash.level": ("{n}星", "{n} star(s)"),
+    "dash.level": ("{n}星", "{n} stars"),
+    "dash.level.1": ("一星", "1 star"),
     "dash.no_category": ("未关联活动", "No linked event"),
     "dash.no_programme": ("未归入品牌或项目", "No programme"),
     # --- empty states --------------------------------------------------------------------
@@ -139,8 +146,14 @@ TEXTS = {
         "所选社区没有填写常住人口，无法计算。可在“基础资料 → 社区”中补充。",
         "The chosen communities have no resident population; add it under Reference tables.",
     ),
-    "dash.empty.registrations": ("近24个月没有新注册的志愿者。", "No registrations in the last 24 months."),
-    "dash.empty.volunteers": ("所选社区还没有志愿者。", "The chosen communities have no volunteers."),
+    "dash.empty.registrations": (
+        "近24个月没有新注册的志愿者。",
+        "No registrations in the last 24 months.",
+    ),
+    "dash.empty.volunteers": (
+        "所选社区还没有志愿者。",
+        "The chosen communities have no volunteers.",
+    ),
     # --- star volunteers page ----------------------------------------------------------
     "stars.title": ("星级志愿者", "Star volunteers"),
     "stars.intro": (
@@ -216,8 +229,14 @@ TEXTS = {
     # --- monthly workbook ---------------------------------------------------------------
     "reports.sheet.summary": ("汇总", "Summary"),
     "reports.sheet.records": ("服务记录", "Service records"),
-    "reports.wb.title": ("三里屯街道志愿服务月报（{month}）", "Sanlitun volunteer service, {month}"),
-    "reports.wb.community_title": ("{community}社区志愿服务月报（{month}）", "{community}, {month}"),
+    "reports.wb.title": (
+        "三里屯街道志愿服务月报（{month}）",
+        "Sanlitun volunteer service, {month}",
+    ),
+    "reports.wb.community_title": (
+        "{community}社区志愿服务月报（{month}）",
+        "{community}, {month}",
+    ),
     "reports.wb.generated": ("生成时间：{time}", "Generated {time}"),
     "reports.wb.figure": ("指标", "Figure"),
     "reports.wb.this_month": ("本月", "This month"),
@@ -231,6 +250,8 @@ TEXTS = {
     "reports.wb.day": ("日期", "Day"),
     "reports.wb.no_records": ("本月没有服务记录。", "No service records this month."),
     "reports.wb.event": ("活动", "Event"),
+    "reports.wb.yes": ("是", "yes"),
+    "reports.wb.no": ("否", "no"),
     "reports.wb.volunteer_no": ("志愿者编号", "Volunteer no."),
     # --- certificates ------------------------------------------------------------------
     "cert.title": ("志愿服务记录证明", "Volunteer service certificate"),
@@ -297,7 +318,10 @@ TEXTS = {
         "Issued under the Volunteer Service Record Measures and 民发〔2015〕149号; hours count "
         "actual service time only, travel excluded.",
     ),
-    "cert.pdf.verify": ("如需核实，请致电出具单位并提供证明编号。", "To verify, call the issuing unit."),
+    "cert.pdf.verify": (
+        "如需核实，请致电出具单位并提供证明编号。",
+        "To verify, call the issuing unit.",
+    ),
     "cert.pdf.events": ("{n}次活动", "{n} events"),
     "cert.default.issuer": ("三里屯街道志愿服务分中心", "Sanlitun volunteer service sub-centre"),
 }

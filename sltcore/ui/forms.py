@@ -128,9 +128,11 @@ def field_input(
                 placeholder=i18n.t("forms.choose", lang),
             )
         case "ref":
-            names = dict(options) if options is not None else (
-                sorted_options(frames or {}, f.ref or "") if frames is not None else {}
-            )  # fmt: skip
+            names = (
+                dict(options)
+                if options is not None
+                else (sorted_options(frames or {}, f.ref or "") if frames is not None else {})
+            )
             if value is not None and value not in names:
                 names[str(value)] = str(value)  # an archived row still referenced
             ids = list(names)

@@ -1,0 +1,185 @@
+"""概览: the leaders' dashboard and the app's default page.
+
+Key figures against the previous period and nine charts, for a period and some communities.
+The store is read and joined once per data revision (`_prepared`, shared, not copied); the
+small aggregates are cached per revision and filters (`_aggregates`), so a rerun with cached
+filters costs the same at 1,000 or 100,000 service records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+
+import pandas as pd
+import streamlit as st
+
+from sltcore import analytics, charts, clock, i18n
+from sltcore.store import Store
+from sltcore.ui import get_store, lang, tr
+from sltcore.ui.shell import first_run
+
+CACHE_TTL_SECONDS = 600
+LAYOUT = (
+    ("by_community", "per_1000"),
+    ("monthly",),
+    ("category", "programme"),
+    ("active_share", "stars"),
+    ("top", "registrations"),
+)
+EMPTY_TEXT = {
+    "per_1000": "dash.empty.population",
+    "stars": "dash.empty.stars",
+    "registrations": "dash.empty.registrations",
+    "active_share": "dash.empty.volunteers",
+}
+
+
+def _store_key(store: Store) -> str:
+    return f"{store.backend}:{os.environ.get('SLT_BACKEND', '')}:{os.environ.get('SLT_DB', '')}"
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
+def _prepared(_store: Store, key: str, revision: str) -> analytics.Prepared:
+    """One read and join per data revision, shared by every session (never mutated)."""
+    return analytics.prepare(_store.read_all())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _options(_store: Store, key: str, revision: str, today: dt.date) -> dict:
+    p = _prepared(_store, key, revision)
+    return {
+        "communities": analytics.community_options(p),
+        "years": analytics.data_years(p, today),
+        "empty": p.empty and p.communities.empty,
+    }
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
+def _aggregates(
+    _store: Store,
+    key: str,
+    revision: str,
+    period_key: str,
+    _period: analytics.Period,
+    communities: tuple[str, ...],
+) -> dict[str, pd.DataFrame]:
+    return analytics.dashboard(_prepared(_store, key, revision), _period, list(communities))
+
+
+def _dates(period: analytics.Period, language: str) -> str:
+    join = tr("dash.range_join")
+    return join.join(
+        tr("dash.range_text", start=i18n.fmt_date(s, language), end=i18n.fmt_date(e, language))
+        for s, e in period.ranges
+    )
+
+
+def _filters(options: dict, today: dt.date, language: str) -> tuple[analytics.Period, list[str]]:
+    left, middle, right = st.columns([3, 2, 3], vertical_alignment="bottom")
+    kind = left.segmented_control(
+        tr("dash.period"),
+        analytics.PERIOD_KINDS,
+        format_func=lambda k: tr(f"dash.period.{k}"),
+        default="this_month",
+        required=True,
+        key="dash_period",
+    )
+    kind = kind or "this_month"
+    year = None
+    start = end = None
+    if kind == "service_months":
+        year = middle.selectbox(tr("dash.year"), options["years"], key="dash_year")
+    elif kind == "custom":
+        picked = middle.date_input(
+            tr("dash.range"),
+            value=(today.replace(day=1), today),
+            max_value=today,
+            key="dash_range",
+        )
+        picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
+        start = picked[0] if picked else None
+        end = picked[1] if len(picked) > 1 else start
+    names = dict(options["communities"])
+    chosen = right.multiselect(
+        tr("dash.communities"),
+        list(names),
+        format_func=lambda cid: names.get(cid, cid),
+        placeholder=tr("dash.communities.all"),
+        key="dash_communities",
+    )
+    return analytics.make_period(kind, today, start, end, year), chosen
+
+
+def _number(value: float, digits: int, language: str) -> str:
+    return "—" if value is None or math.isnan(value) else i18n.fmt_number(value, language, digits)
+
+
+def _figures(df: pd.DataFrame, language: str) -> None:
+    columns = st.columns(len(df))
+    for col, row in zip(columns, df.itertuples(index=False), strict=True):
+        digits = 1 if row.figure in ("hours", "hours_per_active") else 0
+        delta: str | float | None = None
+        if not math.isnan(row.change):
+            text = _number(abs(row.change), digits, language)
+            sign = "-" if row.change < 0 else "+"
+            pct = "" if math.isnan(row.change_pct) else f"（{sign}{abs(row.change_pct):.1%}）"
+            delta = 0 if row.change == 0 else f"{sign}{text}{pct}"
+        help_text = tr(f"dash.fig.{row.figure}.help")
+        help_text += (
+            "\n\n" + tr("reports.wb.previous") + "：" + _number(row.previous, digits, language)
+        )
+        col.metric(
+            tr(f"dash.fig.{row.figure}"),
+            _number(row.value, digits, language),
+            delta=delta,
+            delta_description=tr("dash.delta_description") if delta is not None else None,
+            help=help_text,
+            border=True,
+        )
+
+
+def _chart(name: str, df: pd.DataFrame, language: str) -> None:
+    caption = tr(f"dash.chart.{name}.caption")
+    if name == "stars":
+        caption = tr(
+            "dash.chart.stars.caption", below=int(df.loc[df["level"] == 0, "volunteers"].sum())
+        )
+    if charts.is_empty(name, df):
+        st.markdown(f"**{tr(f'dash.chart.{name}')}**")
+        st.info(tr(EMPTY_TEXT.get(name, "dash.empty.chart")), icon="📭")
+    else:
+        st.altair_chart(charts.build(name, df, language), alt=caption)
+    st.caption(caption)
+
+
+def main() -> None:
+    language = lang()
+    store = get_store()
+    today = clock.today()
+    key, revision = _store_key(store), store.revision()
+    options = _options(store, key, revision, today)
+    if options["empty"] and first_run(store):
+        st.stop()
+    st.title(tr("dash.title"))
+    st.caption(tr("dash.intro"))
+    period, chosen = _filters(options, today, language)
+    data = _aggregates(store, key, revision, period.key, period, tuple(sorted(chosen)))
+    st.caption(
+        tr(
+            "dash.showing",
+            period=_dates(period, language),
+            previous=_dates(period.previous(), language),
+        )
+    )
+    _figures(data["figures"], language)
+    if charts.is_empty("by_community", data["by_community"]):
+        st.info(tr("dash.empty.period"), icon="📭")
+    for row in LAYOUT:
+        for col, name in zip(st.columns(len(row)), row, strict=True):
+            with col, st.container(border=True):
+                _chart(name, data[name], language)
+
+
+main()

@@ -1,0 +1,210 @@
+"""活动 Events: the filtered list; one event's attendance and total hours; create, edit, cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from sltcore import clock, events, i18n
+from sltcore.codec import row_from_frame
+from sltcore.refs import sorted_options
+from sltcore.schema import table
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tables, tr
+from sltcore.ui.forms import record_form
+from sltcore.ui.kit import (
+    community_options,
+    flash,
+    is_empty,
+    open_item,
+    pick,
+    query_id,
+    selected_row,
+    show_flashes,
+)
+from sltcore.ui.shell import first_run
+
+store = get_store()
+frames = tables()
+actor = current_actor()
+lg = lang()
+today = clock.today()
+ev_table = table("events")
+show_flashes()
+
+
+def _columns() -> dict[str, st.column_config.Column]:
+    return {
+        "date": st.column_config.DateColumn(tr("events.col.date"), format="YYYY-MM-DD"),
+        "title": tr("events.col.title"),
+        "time": tr("events.col.time"),
+        "community": tr("events.col.community"),
+        "location": tr("events.col.location"),
+        "programme": tr("events.col.programme"),
+        "team": tr("events.col.team"),
+        "category": tr("events.col.category"),
+        "status_label": tr("events.col.status"),
+        "attendees": st.column_config.NumberColumn(tr("events.col.attendees"), format="%d"),
+        "hours": st.column_config.NumberColumn(tr("events.col.hours"), format="%.1f"),
+    }
+
+
+def show_list() -> None:
+    st.title(tr("events.title"))
+    if is_empty(frames) and first_run(store):
+        st.stop()
+    st.caption(tr("events.intro"))
+    status_labels = {c.key: c.zh if lg == "zh" else c.en for c in ev_table.field("status").choices}
+    row1 = st.columns([2, 1, 1])
+    period = row1[0].date_input(
+        tr("events.filter.period"),
+        value=(dt.date(today.year, 1, 1), today + dt.timedelta(days=60)),
+        format="YYYY-MM-DD",
+        key="events.period",
+    )
+    with row1[1]:
+        community = pick(
+            ev_table.field("community_id").label(lg),
+            sorted_options(frames, "communities"),
+            "events.community",
+        )
+    with row1[2]:
+        status = pick(ev_table.field("status").label(lg), status_labels, "events.status")
+    row2 = st.columns([1, 1, 1])
+    with row2[0]:
+        programme = pick(
+            ev_table.field("programme_id").label(lg),
+            sorted_options(frames, "programmes"),
+            "events.programme",
+        )
+    with row2[1]:
+        team = pick(
+            ev_table.field("team_id").label(lg), sorted_options(frames, "teams"), "events.team"
+        )
+    text = row2[2].text_input(tr("events.filter.text"), key="events.text")
+    start = period[0] if len(period) > 0 else None
+    end = period[1] if len(period) > 1 else None
+    df = events.filter_events(
+        events.listing(frames, lg), start, end, community, programme, team, status, text
+    )
+    st.caption(
+        tr(
+            "events.count",
+            count=len(df),
+            people=int(df["attendees"].sum()),
+            hours=i18n.fmt_hours(float(df["hours"].sum()), lg),
+        )
+    )
+    if df.empty:
+        st.info(tr("events.none"), icon="ℹ️")
+    else:
+        shown = df.reset_index(drop=True)
+        picked = st.dataframe(
+            shown[list(_columns())],
+            column_config=_columns(),
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key="events.table",
+        )
+        row = selected_row(picked)
+        if row is not None and row < len(shown):
+            open_item("event", shown.loc[row, "id"])
+    with st.expander(tr("events.add"), icon="➕", expanded=frames["events"].empty):
+        form_key = f"events.add.{st.session_state.get('events.add_gen', 0)}"
+        values = record_form(
+            ev_table,
+            form_key=form_key,
+            lang=lg,
+            frames=frames,
+            ref_options={"community_id": community_options(frames, actor)},
+            submit_label=tr("events.add"),
+        )
+        if values is not None:
+            rows = attempt(lambda: store.append("events", [values], actor))
+            if rows:
+                after_write()
+                st.session_state["events.add_gen"] = st.session_state.get("events.add_gen", 0) + 1
+                flash(tr("events.created", title=rows[0]["title"]))
+                open_item("event", rows[0]["id"])
+
+
+def show_event(event_id: str) -> None:
+    hit = frames["events"][frames["events"]["id"] == event_id]
+    if st.button(tr("events.back"), icon="⬅️", key="events.back"):
+        open_item("event", None)
+    if hit.empty:
+        st.warning(tr("events.not_found"), icon="⚠️")
+        return
+    row = row_from_frame(ev_table, hit.iloc[0].to_dict())
+    names = sorted_options(frames, "communities")
+    st.title(row["title"])
+    facts = [
+        i18n.fmt_date(row["date"], lg),
+        f"{row['start_time']:%H:%M}–{row['end_time']:%H:%M}"
+        if row["start_time"] and row["end_time"]
+        else "",
+        names.get(row["community_id"] or "", ""),
+        row["location"] or "",
+        ev_table.field("category").choice_label(row["category"], lg),
+    ]
+    st.caption(" · ".join(f for f in facts if f))
+    people = events.attendance(frames, event_id)
+    m1, m2, m3 = st.columns(3)
+    m1.metric(tr("events.metric.people"), f"{len(people)} {tr('unit.people')}")
+    m2.metric(tr("events.metric.hours"), i18n.fmt_hours(float(people["hours"].sum()), lg))
+    m3.metric(tr("events.metric.status"), ev_table.field("status").choice_label(row["status"], lg))
+    st.subheader(tr("events.attendance"))
+    if people.empty:
+        st.info(tr("events.attendance.none"), icon="ℹ️")
+    else:
+        st.dataframe(
+            people[["name", "mobile", "hours", "content", "recorder"]],
+            column_config={
+                "name": tr("events.col.name"),
+                "mobile": tr("events.col.mobile"),
+                "hours": st.column_config.NumberColumn(tr("events.col.hours"), format="%.1f"),
+                "content": tr("events.col.content"),
+                "recorder": tr("events.col.recorder"),
+            },
+            hide_index=True,
+            width="stretch",
+        )
+    if row["status"] != "cancelled":
+        st.page_link(
+            "pages/record.py",
+            label=tr("events.record_here"),
+            icon="✍️",
+            query_params={"event": event_id},
+        )
+    with st.expander(tr("events.edit"), icon="✏️"):
+        values = record_form(
+            ev_table,
+            form_key=f"events.edit.{event_id}.{row['version']}",
+            lang=lg,
+            frames=frames,
+            values=row,
+        )
+        if values is not None:
+            saved = attempt(lambda: store.update("events", event_id, values, row["version"], actor))
+            if saved is not None:
+                after_write()
+                flash(tr("events.updated"))
+                st.rerun()
+    if row["status"] != "cancelled":
+        with st.expander(tr("events.cancel"), icon="🚫"):
+            st.caption(tr("events.cancel.help"))
+            if st.button(tr("events.cancel.confirm"), key="events.cancel"):
+                done = attempt(lambda: events.cancel(store, event_id, row["version"], actor))
+                if done is not None:
+                    after_write()
+                    flash(tr("events.cancelled"), icon="🚫")
+                    st.rerun()
+
+
+chosen = query_id("event")
+if chosen:
+    show_event(chosen)
+else:
+    show_list()

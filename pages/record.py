@@ -1,0 +1,214 @@
+"""记录活动 Record activity: an event, who attended, each person's hours; saved in one write."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sltcore import attendance, clock, events, i18n
+from sltcore.attendance import AttendanceRefused
+from sltcore.schema import table
+from sltcore.ui import after_write, current_actor, get_store, lang, show_error, tables, tr
+from sltcore.ui.forms import field_input
+from sltcore.ui.kit import community_options, flash, is_empty, query_id, show_flashes
+from sltcore.ui.shell import first_run
+
+EVENT_FIELDS_TOP = ("title",)
+EVENT_FIELDS_WHEN = ("date", "start_time", "end_time")
+EVENT_FIELDS_WHERE = ("community_id", "location", "person_in_charge")
+EVENT_FIELDS_WHAT = ("category", "programme_id", "team_id")
+
+store = get_store()
+frames = tables()
+actor = current_actor()
+lg = lang()
+today = clock.today()
+show_flashes()
+
+st.title(tr("record.title"))
+if is_empty(frames) and first_run(store):
+    st.stop()
+st.caption(tr("record.intro"))
+
+gen = st.session_state.setdefault("record.gen", 0)
+k = f"record.{gen}."  # every widget of this entry; a new number after a save clears the form
+
+
+def _undo_box() -> None:
+    saved = st.session_state.get("record.last")
+    if saved is None:
+        return
+    with st.container(border=True):
+        st.success(
+            tr(
+                "record.saved",
+                title=saved.event_title,
+                count=saved.count,
+                hours=i18n.fmt_hours(saved.total_hours, lg),
+            ),
+            icon="✅",
+        )
+        if st.button(tr("record.undo"), icon="↩️", key="record.undo"):
+            try:
+                n = attendance.undo(store, saved, actor)
+            except Exception as err:
+                show_error(err)
+            else:
+                del st.session_state["record.last"]
+                after_write()
+                flash(tr("record.undone", count=n), icon="↩️")
+                st.rerun()
+
+
+_undo_box()
+ev_table = table("events")
+
+# --- ① the event --------------------------------------------------------------------------
+st.subheader(tr("record.step.event"))
+choices = events.recordable(frames, today, lg)
+if actor.role == "coordinator":
+    ids = set(frames["events"].loc[frames["events"]["community_id"].isin(actor.communities), "id"])
+    choices = {e: v for e, v in choices.items() if e in ids}
+modes = {"existing": tr("record.mode.existing"), "new": tr("record.mode.new")}
+preset = query_id("event")
+if f"{k}mode" not in st.session_state:
+    st.session_state[f"{k}mode"] = "existing" if choices else "new"
+    if preset in choices:
+        st.session_state[f"{k}event"] = preset
+mode = st.radio(
+    tr("record.mode"), list(modes), format_func=modes.get, horizontal=True, key=f"{k}mode"
+)
+event_id: str | None = None
+new_event: dict | None = None
+duration = None
+default_content = default_object = ""
+if mode == "existing":
+    event_id = st.selectbox(
+        tr("record.event"),
+        list(choices),
+        index=None,
+        format_func=lambda e: choices.get(e, e),
+        placeholder=tr("record.event.placeholder"),
+        key=f"{k}event",
+    )
+    if not choices:
+        st.info(tr("record.no_events"), icon="ℹ️")
+    if event_id:
+        row = frames["events"].set_index("id").loc[event_id]
+        duration = events.duration_hours(row["start_time"], row["end_time"])
+        default_content = row["content"] if isinstance(row["content"], str) else ""
+        default_object = row["service_object"] if isinstance(row["service_object"], str) else ""
+        facts = [
+            f"{row['start_time']}–{row['end_time']}" if isinstance(row["start_time"], str) else "",
+            row["location"] if isinstance(row["location"], str) else "",
+            tr("record.duration", hours=i18n.fmt_hours(duration, lg)) if duration else "",
+        ]
+        st.caption(" · ".join(f for f in facts if f))
+else:
+    new_event = {}
+    communities = community_options(frames, actor)
+    for group in (EVENT_FIELDS_TOP, EVENT_FIELDS_WHEN, EVENT_FIELDS_WHERE, EVENT_FIELDS_WHAT):
+        cols = st.columns(len(group))
+        for col, key in zip(cols, group, strict=True):
+            with col:
+                new_event[key] = field_input(
+                    ev_table.field(key),
+                    key=f"{k}new.{key}",
+                    lang=lg,
+                    frames=frames,
+                    options=communities if key == "community_id" else None,
+                )
+    duration = events.duration_hours(new_event.get("start_time"), new_event.get("end_time"))
+    if duration:
+        st.caption(tr("record.duration", hours=i18n.fmt_hours(duration, lg)))
+
+# --- ② who attended -----------------------------------------------------------------------
+st.subheader(tr("record.step.people"))
+options = attendance.attendee_options(frames)
+picked = st.session_state.get(f"{k}people", [])
+for vid in picked:  # someone archived since they were picked stays visible, to be refused by name
+    if vid not in options:
+        row = store.get("volunteers", vid)
+        options[vid] = f"{(row or {}).get('name') or vid} · {tr('record.archived_tag')}"
+people = st.multiselect(
+    tr("record.people"),
+    list(options),
+    format_func=lambda v: options.get(v, v),
+    placeholder=tr("record.people.placeholder"),
+    help=tr("record.people.help"),
+    filter_mode="contains",
+    key=f"{k}people",
+)
+if not options:
+    st.info(tr("record.no_volunteers"), icon="ℹ️")
+    st.page_link("pages/volunteers.py", label=tr("record.go_volunteers"), icon="🙋")
+
+# --- ③ hours, content ---------------------------------------------------------------------
+st.subheader(tr("record.step.hours"))
+if duration:
+    st.caption(tr("record.hours.default", hours=i18n.fmt_hours(duration, lg)))
+else:
+    st.caption(tr("record.hours.no_default"))
+last_default = st.session_state.get(f"{k}default")
+for vid in people:  # new attendees start at the event's duration; untouched ones follow it
+    hk = f"{k}h.{vid}"
+    if hk not in st.session_state or st.session_state[hk] == last_default:
+        st.session_state[hk] = duration
+st.session_state[f"{k}default"] = duration
+hours: dict[str, float | None] = {}
+cols = st.columns(4)
+for i, vid in enumerate(people):
+    with cols[i % 4]:
+        hours[vid] = st.number_input(
+            tr("record.hours.person", name=options.get(vid, vid).split(" · ")[0]),
+            value=None,
+            step=0.5,
+            format="%g",
+            key=f"{k}h.{vid}",
+        )
+if people:
+    total = sum(h for h in hours.values() if h)
+    st.caption(tr("record.total", count=len(people), hours=i18n.fmt_hours(total, lg)))
+left, right = st.columns(2)
+service_object = left.text_input(
+    table("service_records").field("service_object").label(lg),
+    placeholder=default_object or tr("record.object.placeholder"),
+    key=f"{k}object",
+)
+content = right.text_area(
+    table("service_records").field("content").label(lg),
+    placeholder=default_content or tr("record.content.placeholder"),
+    height=68,
+    key=f"{k}content",
+)
+
+if st.button(tr("record.submit"), type="primary", icon="💾", key=f"{k}submit"):
+    if mode == "existing" and not event_id:
+        st.error(tr("record.pick_event"), icon="⚠️")
+        st.stop()
+    if new_event is not None:
+        new_event["service_object"] = service_object or None
+        new_event["content"] = content or None
+    try:
+        saved = attendance.record(
+            store,
+            frames,
+            [(vid, hours.get(vid)) for vid in people],
+            actor,
+            event_id=event_id if mode == "existing" else None,
+            new_event=new_event,
+            service_object=service_object or None,
+            content=content or None,
+        )
+    except AttendanceRefused as err:
+        st.error(f"**{tr('record.refused')}**\n\n{err.message(lg)}", icon="⚠️")
+    except Exception as err:
+        show_error(err)
+    else:
+        st.session_state["record.last"] = saved
+        st.session_state["record.gen"] = gen + 1
+        after_write()
+        flash(tr("record.toast", count=saved.count, hours=i18n.fmt_hours(saved.total_hours, lg)))
+        st.rerun()
+
+st.divider()
+st.caption(tr("record.footer"))

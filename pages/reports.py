@@ -1,0 +1,260 @@
+"""报表: the monthly workbook, the star-list export and volunteer service certificates.
+
+Files are built on request, with a progress indicator, and offered with st.download_button;
+issuing a certificate writes one row to the numbered register (民发〔2015〕149号).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from sltcore import analytics, certificate, clock, i18n, report
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, show_error, tables, tr
+from sltcore.ui.shell import first_run
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONTHS_OFFERED = 24
+
+
+def _month_options(today: dt.date) -> list[tuple[int, int]]:
+    first = today.replace(day=1)
+    out = []
+    for k in range(MONTHS_OFFERED):
+        d = analytics.shift_months(first, -k)
+        out.append((d.year, d.month))
+    return out
+
+
+def _monthly(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> None:
+    st.caption(tr("reports.monthly.help"))
+    options = _month_options(today)
+    year, month = st.selectbox(
+        tr("reports.month"),
+        options,
+        index=1,
+        format_func=lambda ym: tr("reports.month_label", year=ym[0], month=ym[1]),
+        key="reports_month",
+    )
+    if st.button(tr("reports.build"), type="primary", icon="📊", key="reports_build"):
+        with st.status(tr("reports.building"), expanded=True) as status:
+            bar = st.progress(0.0, text=tr("reports.step.read"))
+            try:
+                data = report.monthly_report(
+                    frames, year, month, language, progress=lambda text, x: bar.progress(x, text)
+                )
+            except Exception as err:  # every error becomes a message, never a traceback
+                status.update(label=tr("reports.failed"), state="error")
+                show_error(err)
+                return
+            status.update(label=tr("reports.built"), state="complete", expanded=False)
+        st.session_state["reports_monthly_file"] = (f"monthly-{year}-{month:02d}.xlsx", data)
+    built = st.session_state.get("reports_monthly_file")
+    if built:
+        name, data = built
+        st.download_button(
+            tr("reports.download", name=name),
+            data=data,
+            file_name=name,
+            mime=XLSX,
+            icon="📥",
+            key="reports_monthly_download",
+        )
+
+
+def _stars(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> None:
+    kinds = [k for k in analytics.PERIOD_KINDS if k != "custom"]
+    kind = st.selectbox(
+        tr("reports.stars.period"),
+        kinds,
+        index=kinds.index("this_year"),
+        format_func=lambda k: tr(f"dash.period.{k}"),
+        key="reports_stars_period",
+    )
+    period = analytics.make_period(kind, today)
+    dates = tr("dash.range_join").join(
+        tr("dash.range_text", start=i18n.fmt_date(s, language), end=i18n.fmt_date(e, language))
+        for s, e in period.ranges
+    )
+    st.caption(dates)
+    if st.button(tr("stars.export"), type="primary", icon="⭐", key="reports_stars_build"):
+        with st.status(tr("reports.building"), expanded=True) as status:
+            bar = st.progress(0.2, text=tr("reports.step.aggregate"))
+            df = analytics.star_list(frames, period)
+            bar.progress(0.6, text=tr("reports.step.write"))
+            title = f"{tr('stars.title')}（{dates}）"
+            files = {
+                "xlsx": report.star_list_xlsx(df, language, title),
+                "csv": report.star_list_csv(df, language),
+            }
+            bar.progress(1.0, text=tr("reports.built"))
+            status.update(label=tr("reports.built"), state="complete", expanded=False)
+        stem = f"star-volunteers-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+        st.session_state["reports_stars_files"] = (stem, files)
+    built = st.session_state.get("reports_stars_files")
+    if built:
+        stem, files = built
+        left, right = st.columns(2)
+        left.download_button(
+            tr("stars.export.xlsx"),
+            files["xlsx"],
+            f"{stem}.xlsx",
+            XLSX,
+            icon="📥",
+            key="reports_stars_xlsx",
+        )
+        right.download_button(
+            tr("stars.export.csv"),
+            files["csv"],
+            f"{stem}.csv",
+            "text/csv",
+            icon="📥",
+            key="reports_stars_csv",
+        )
+
+
+def _setting(frames: dict[str, pd.DataFrame], key: str) -> str:
+    s = frames.get("settings")
+    if s is None or s.empty:
+        return ""
+    match = s.loc[s["key"] == key, "value"].dropna()
+    return str(match.iloc[0]) if len(match) else ""
+
+
+def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> None:
+    st.caption(tr("cert.intro"))
+    vols = analytics.live_frame(frames, "volunteers")
+    if vols.empty:
+        st.info(tr("cert.no_volunteers"), icon="📭")
+        return
+    names = dict(analytics.community_options(frames))
+    labels = {
+        r.id: " · ".join(
+            str(x)
+            for x in (r.name, names.get(r.community_id, ""), r.bv_number)
+            if isinstance(x, str)
+        )
+        for r in vols.itertuples(index=False)
+    }
+    actor = current_actor()
+    with st.form("cert_form"):
+        volunteer_id = st.selectbox(
+            tr("cert.volunteer"),
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            placeholder=tr("cert.volunteer.search"),
+            key="cert_volunteer",
+        )
+        left, right = st.columns(2)
+        start = left.date_input(
+            tr("cert.from"), value=dt.date(today.year, 1, 1), max_value=today, key="cert_from"
+        )
+        end = right.date_input(tr("cert.to"), value=today, max_value=today, key="cert_to")
+        issuer = left.text_input(
+            tr("cert.issuer"),
+            value=_setting(frames, "office.name") or tr("cert.default.issuer"),
+            key="cert_issuer",
+        )
+        head = right.text_input(
+            tr("cert.issuer_head"), value=_setting(frames, "office.head"), key="cert_head"
+        )
+        officer = left.text_input(
+            tr("cert.officer"), value=actor.display_name or actor.username, key="cert_officer"
+        )
+        phone = right.text_input(
+            tr("cert.contact_phone"), value=_setting(frames, "office.phone"), key="cert_phone"
+        )
+        submitted = st.form_submit_button(tr("cert.issue"), type="primary", icon="📜")
+    if submitted and volunteer_id:
+        summary = certificate.service_summary(frames, volunteer_id, start, end)
+        if summary.records == 0:
+            st.warning(tr("cert.no_hours"), icon="⚠️")
+        with st.status(tr("cert.issuing"), expanded=False) as status:
+            row = attempt(
+                lambda: certificate.issue(
+                    get_store(),
+                    actor,
+                    volunteer_id,
+                    start,
+                    end,
+                    issuer.strip(),
+                    head.strip(),
+                    officer.strip(),
+                    phone.strip(),
+                    data=frames,
+                )
+            )
+            if row is None:
+                status.update(state="error")
+            else:
+                pdf = certificate.render_pdf(row, get_store().get("volunteers", volunteer_id) or {})
+                st.session_state["cert_last"] = (row["number"], pdf)
+                status.update(label=tr("cert.issued", number=row["number"]), state="complete")
+        if row is not None:
+            after_write()
+            st.toast(tr("cert.issued", number=row["number"]), icon="✅")
+    last = st.session_state.get("cert_last")
+    if last:
+        number, pdf = last
+        st.download_button(
+            tr("cert.download", number=number),
+            pdf,
+            f"{number}.pdf",
+            "application/pdf",
+            type="primary",
+            icon="📥",
+            key="cert_download",
+        )
+
+    st.subheader(tr("cert.register"))
+    register = certificate.register_frame(frames)
+    if register.empty:
+        st.info(tr("cert.register.empty"), icon="📭")
+        return
+    cert_table = certificate.table_for_display(register, language)
+    st.dataframe(cert_table, hide_index=True, key="cert_register")
+    ids = dict(zip(register["number"], register["id"], strict=True))
+    number = st.selectbox(tr("cert.reprint.choose"), list(ids), key="cert_reprint")
+
+    def reprint() -> bytes:
+        store = get_store()
+        row = store.get("certificates", ids[number]) or {}
+        return certificate.render_pdf(row, store.get("volunteers", row.get("volunteer_id")) or {})
+
+    st.download_button(
+        tr("cert.reprint"),
+        reprint,
+        f"{number}.pdf",
+        "application/pdf",
+        icon="🖨️",
+        key="cert_reprint_download",
+    )
+
+
+def main() -> None:
+    language = lang()
+    store = get_store()
+    today = clock.today()
+    st.title(tr("reports.title"))
+    st.caption(tr("reports.intro"))
+    frames = attempt(tables)
+    if frames is None:
+        return
+    empty = all(frames[k].empty for k in ("communities", "volunteers", "service_records"))
+    if empty and first_run(store):
+        st.stop()
+    monthly, star_tab, certs = st.tabs(
+        [tr("reports.tab.monthly"), tr("reports.tab.stars"), tr("reports.tab.certificates")]
+    )
+    with monthly:
+        _monthly(frames, today, language)
+    with star_tab:
+        _stars(frames, today, language)
+    with certs:
+        _certificates(frames, today, language)
+
+
+main()

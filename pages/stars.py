@@ -1,0 +1,196 @@
+"""星级志愿者: cumulative hours and star level of every volunteer, with the three lists leaders
+ask about (reached a level this period, close to the next one, under 20 hours this year).
+
+Stars by cumulative hours (《中国注册志愿者管理办法》第十六条); 20 hours a year (第十一条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pandas as pd
+import streamlit as st
+
+from sltcore import analytics, charts, clock, i18n, report, stars
+from sltcore.schema import MEMBERSHIP, Field
+from sltcore.store import Store
+from sltcore.ui import get_store, lang, tr
+from sltcore.ui.shell import first_run
+
+CACHE_TTL_SECONDS = 600
+_MEMBERSHIP = Field("membership", "", "", "choice", choices=MEMBERSHIP)
+SHOWN = (
+    "name",
+    "community",
+    "membership",
+    "hours_total",
+    "stars",
+    "hours_to_next",
+    "hours_period",
+    "hours_year",
+)
+
+
+def _store_key(store: Store) -> str:
+    return f"{store.backend}:{os.environ.get('SLT_BACKEND', '')}:{os.environ.get('SLT_DB', '')}"
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
+def _prepared(_store: Store, key: str, revision: str) -> analytics.Prepared:
+    """One read and join per data revision, shared by every session (never mutated)."""
+    return analytics.prepare(_store.read_all())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _options(_store: Store, key: str, revision: str, today: dt.date) -> dict:
+    p = _prepared(_store, key, revision)
+    return {
+        "communities": analytics.community_options(p),
+        "years": analytics.data_years(p, today),
+        "empty": p.empty and p.communities.empty,
+    }
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=32, show_spinner=False)
+def _star_list(
+    _store: Store,
+    key: str,
+    revision: str,
+    period_key: str,
+    _period: analytics.Period,
+    communities: tuple[str, ...],
+) -> pd.DataFrame:
+    return analytics.star_list(_prepared(_store, key, revision), _period, list(communities))
+
+
+def _filters(options: dict, today: dt.date) -> tuple[analytics.Period, list[str]]:
+    left, middle, right = st.columns([3, 2, 3], vertical_alignment="bottom")
+    kind = left.segmented_control(
+        tr("dash.period"),
+        analytics.PERIOD_KINDS,
+        format_func=lambda k: tr(f"dash.period.{k}"),
+        default="this_year",
+        required=True,
+        key="stars_period",
+    )
+    kind = kind or "this_year"
+    year = start = end = None
+    if kind == "service_months":
+        year = middle.selectbox(tr("dash.year"), options["years"], key="stars_year")
+    elif kind == "custom":
+        picked = middle.date_input(
+            tr("dash.range"),
+            value=(today.replace(day=1), today),
+            max_value=today,
+            key="stars_range",
+        )
+        picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
+        start = picked[0] if picked else None
+        end = picked[1] if len(picked) > 1 else start
+    names = dict(options["communities"])
+    chosen = right.multiselect(
+        tr("dash.communities"),
+        list(names),
+        format_func=lambda cid: names.get(cid, cid),
+        placeholder=tr("dash.communities.all"),
+        key="stars_communities",
+    )
+    return analytics.make_period(kind, today, start, end, year), chosen
+
+
+def _table(df: pd.DataFrame, language: str, key: str) -> None:
+    if df.empty:
+        st.info(tr("stars.empty"), icon="📭")
+        return
+    view = df.assign(
+        membership=[_MEMBERSHIP.choice_label(m, language) for m in df["membership"]],
+        stars=[stars.stars_text(int(n)) for n in df["level"]],
+    )[list(SHOWN)]
+    hours = {"format": "%.1f"}
+    st.dataframe(
+        view,
+        hide_index=True,
+        key=key,
+        column_config={
+            "name": st.column_config.TextColumn(tr("stars.col.name")),
+            "community": st.column_config.TextColumn(tr("stars.col.community")),
+            "membership": st.column_config.TextColumn(tr("stars.col.membership")),
+            "hours_total": st.column_config.NumberColumn(tr("stars.col.hours_total"), **hours),
+            "stars": st.column_config.TextColumn(tr("stars.col.level")),
+            "hours_to_next": st.column_config.NumberColumn(tr("stars.col.hours_to_next"), **hours),
+            "hours_period": st.column_config.NumberColumn(tr("stars.col.hours_period"), **hours),
+            "hours_year": st.column_config.NumberColumn(tr("stars.col.hours_year"), **hours),
+        },
+    )
+
+
+def main() -> None:
+    language = lang()
+    store = get_store()
+    today = clock.today()
+    key, revision = _store_key(store), store.revision()
+    options = _options(store, key, revision, today)
+    if options["empty"] and first_run(store):
+        st.stop()
+    st.title(tr("stars.title"))
+    st.caption(tr("stars.intro"))
+    period, chosen = _filters(options, today)
+    df = _star_list(store, key, revision, period.key, period, tuple(sorted(chosen)))
+    dates = tr("dash.range_join").join(
+        tr("dash.range_text", start=i18n.fmt_date(s, language), end=i18n.fmt_date(e, language))
+        for s, e in period.ranges
+    )
+    st.caption(f"{tr('reports.stars.period')}：{dates}")
+
+    counts = df["level"].value_counts()
+    for col, level in zip(st.columns(5), range(1, 6), strict=True):
+        col.metric(
+            charts.level_label(level, language),
+            i18n.fmt_number(int(counts.get(level, 0)), language),
+        )
+
+    crossed, near, below = df[df["crossed"]], df[df["near_next"]], df[df["below_minimum"]]
+    tabs = st.tabs(
+        [
+            tr("stars.tab.all", n=len(df)),
+            tr("stars.tab.crossed", n=len(crossed)),
+            tr("stars.tab.near", n=len(near)),
+            tr("stars.tab.below", n=len(below)),
+        ]
+    )
+    with tabs[0]:
+        _table(df, language, "stars_all")
+    with tabs[1]:
+        st.caption(tr("stars.help.crossed"))
+        _table(crossed, language, "stars_crossed")
+    with tabs[2]:
+        st.caption(tr("stars.help.near"))
+        _table(near, language, "stars_near")
+    with tabs[3]:
+        st.caption(tr("stars.help.below", year=period.end.year))
+        _table(below, language, "stars_below")
+
+    st.subheader(tr("stars.export"))
+    stem = f"star-volunteers-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    title = f"{tr('stars.title')}（{dates}）"
+    left, right = st.columns(2)
+    left.download_button(
+        tr("stars.export.xlsx"),
+        data=lambda: report.star_list_xlsx(df, language, title),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon="📥",
+        key="stars_xlsx",
+    )
+    right.download_button(
+        tr("stars.export.csv"),
+        data=lambda: report.star_list_csv(df, language),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon="📥",
+        key="stars_csv",
+    )
+
+
+main()

@@ -1,0 +1,130 @@
+"""基础资料 Reference tables, driven by the schema: list, search, add, edit, archive, restore.
+
+Nothing here names a field: columns and form inputs come from `schema.py`, so a field added
+there appears on this page with no change to it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sltcore.codec import row_from_frame
+from sltcore.refs import display_frame
+from sltcore.schema import REFERENCE_TABLES, table
+from sltcore.store import archive
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, masked, tables, tr
+from sltcore.ui.forms import record_form
+from sltcore.ui.kit import flash, show_flashes
+
+store = get_store()
+frames = tables()
+actor = current_actor()
+lg = lang()
+show_flashes()
+
+st.title(tr("tables.title"))
+st.caption(tr("tables.intro"))
+key = st.radio(
+    tr("tables.table"),
+    list(REFERENCE_TABLES),
+    format_func=lambda k: table(k).label(lg),
+    horizontal=True,
+    key="tables.which",
+)
+t = table(key)
+df = frames[key]
+
+
+def _title(row: dict) -> str:
+    return str(row.get(t.title_field) or row.get("id"))
+
+
+def _search(df: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where any shown column contains `text` (labels, so a community's name matches)."""
+    if not text.strip():
+        return df
+    shown = display_frame(frames, key, masked(df, t), lg).astype("string").fillna("")
+    hit = shown.apply(lambda col: col.str.contains(text.strip(), regex=False, case=False)).any(
+        axis=1
+    )
+    return df[hit]
+
+
+text = st.text_input(
+    tr("tables.search"), placeholder=tr("tables.search.placeholder"), key=f"tables.q.{key}"
+)
+found = _search(df, text)
+st.caption(tr("tables.count", count=len(found)))
+if found.empty:
+    st.info(tr("tables.none"), icon="ℹ️")
+else:
+    st.dataframe(display_frame(frames, key, masked(found, t), lg), hide_index=True, width="stretch")
+
+gen = st.session_state.get("tables.gen", 0)
+with st.expander(tr("tables.add", table=t.label(lg)), icon="➕", expanded=df.empty):
+    values = record_form(
+        t,
+        form_key=f"tables.add.{key}.{gen}",
+        lang=lg,
+        frames=frames,
+        submit_label=tr("tables.add", table=t.label(lg)),
+    )
+    if values is not None:
+        rows = attempt(lambda: store.append(key, [values], actor))
+        if rows:
+            after_write()
+            st.session_state["tables.gen"] = gen + 1
+            flash(tr("tables.added", title=_title(rows[0])))
+            st.rerun()
+
+if not df.empty:
+    with st.expander(tr("tables.edit"), icon="✏️"):
+        titles = {r["id"]: _title(r) for r in df.to_dict("records")}
+        chosen = st.selectbox(
+            tr("tables.pick"),
+            list(titles),
+            format_func=titles.get,
+            index=None,
+            placeholder=tr("forms.choose"),
+            key=f"tables.pick.{key}",
+        )
+        if chosen:
+            row = row_from_frame(t, df[df["id"] == chosen].iloc[0].to_dict())
+            values = record_form(
+                t,
+                form_key=f"tables.edit.{chosen}.{row['version']}",
+                lang=lg,
+                frames=frames,
+                values=row,
+            )
+            if values is not None:
+                saved = attempt(lambda: store.update(key, chosen, values, row["version"], actor))
+                if saved is not None:
+                    after_write()
+                    flash(tr("tables.updated", title=_title(saved)))
+                    st.rerun()
+            st.caption(tr("tables.archive.help"))
+            if st.button(tr("tables.archive"), icon="🗄️", key=f"tables.archive.{chosen}"):
+                done = attempt(lambda: archive(store, key, chosen, row["version"], actor))
+                if done is not None:
+                    after_write()
+                    flash(tr("tables.archived", title=_title(row)), icon="🗄️")
+                    st.rerun()
+
+if st.toggle(tr("tables.show_archived"), key=f"tables.archived.{key}"):
+    every = attempt(lambda: store.read(key, include_archived=True))
+    gone = every[every["archived"]] if every is not None else pd.DataFrame()
+    if gone.empty:
+        st.caption(tr("tables.archived.none"))
+    for r in gone.to_dict("records"):
+        a, b = st.columns([4, 1])
+        a.write(_title(r))
+        if b.button(tr("tables.restore"), key=f"tables.restore.{r['id']}"):
+            done = attempt(
+                lambda r=r: store.set_archived(key, {r["id"]: int(r["version"])}, False, actor)
+            )
+            if done is not None:
+                after_write()
+                flash(tr("tables.restored", title=_title(r)), icon="♻️")
+                st.rerun()

@@ -1,0 +1,209 @@
+"""队伍 Teams: by community and category with this year's hours; members (add, remove, leader)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from sltcore import attendance, clock, i18n, teams
+from sltcore.refs import sorted_options
+from sltcore.schema import table
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tables, tr
+from sltcore.ui.forms import record_form
+from sltcore.ui.kit import (
+    community_options,
+    flash,
+    is_empty,
+    open_item,
+    pick,
+    query_id,
+    selected_row,
+    show_flashes,
+)
+from sltcore.ui.shell import first_run
+
+store = get_store()
+frames = tables()
+actor = current_actor()
+lg = lang()
+today = clock.today()
+tt = table("teams")
+show_flashes()
+
+
+def _columns() -> dict[str, Any]:
+    return {
+        "name": tr("teams.col.name"),
+        "community": tr("teams.col.community"),
+        "category": tr("teams.col.category"),
+        "leader": tr("teams.col.leader"),
+        "members": st.column_config.NumberColumn(tr("teams.col.members"), format="%d"),
+        "hours_year": st.column_config.NumberColumn(tr("teams.col.hours_year"), format="%.1f"),
+        "events_year": st.column_config.NumberColumn(tr("teams.col.events_year"), format="%d"),
+    }
+
+
+def show_list() -> None:
+    st.title(tr("teams.title"))
+    if is_empty(frames) and first_run(store):
+        st.stop()
+    st.caption(tr("teams.intro"))
+    c = st.columns(2)
+    with c[0]:
+        community = pick(
+            tt.field("community_id").label(lg),
+            sorted_options(frames, "communities"),
+            "teams.community",
+        )
+    with c[1]:
+        category = pick(
+            tt.field("category").label(lg),
+            {ch.key: ch.zh if lg == "zh" else ch.en for ch in tt.field("category").choices},
+            "teams.category",
+        )
+    df = teams.overview(frames, lg, today)
+    if community:
+        df = df[df["community_id"] == community]
+    if category:
+        df = df[df["category_key"] == category]
+    df = df.reset_index(drop=True)
+    st.caption(tr("teams.count", count=len(df)))
+    if df.empty:
+        st.info(tr("teams.none"), icon="ℹ️")
+    else:
+        picked = st.dataframe(
+            df[list(_columns())],
+            column_config=_columns(),
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key="teams.table",
+        )
+        row = selected_row(picked)
+        if row is not None and row < len(df):
+            open_item("team", df.loc[row, "id"])
+    with st.expander(tr("teams.add"), icon="➕", expanded=frames["teams"].empty):
+        form_key = f"teams.add.{st.session_state.get('teams.add_gen', 0)}"
+        values = record_form(
+            tt,
+            form_key=form_key,
+            lang=lg,
+            frames=frames,
+            fields=[f.key for f in tt.user_fields if f.key != "leader_id"],
+            ref_options={"community_id": community_options(frames, actor)},
+            submit_label=tr("teams.add"),
+        )
+        if values is not None:
+            rows = attempt(lambda: store.append("teams", [values], actor))
+            if rows:
+                after_write()
+                st.session_state["teams.add_gen"] = st.session_state.get("teams.add_gen", 0) + 1
+                flash(tr("teams.created", name=rows[0]["name"]))
+                open_item("team", rows[0]["id"])
+
+
+def show_team(team_id: str) -> None:
+    if st.button(tr("teams.back"), icon="⬅️", key="teams.back"):
+        open_item("team", None)
+    all_teams = teams.overview(frames, lg, today)
+    hit = all_teams[all_teams["id"] == team_id]
+    if hit.empty:
+        st.warning(tr("teams.not_found"), icon="⚠️")
+        return
+    team = hit.iloc[0]
+    st.title(team["name"])
+    st.caption(" · ".join(x for x in (team["community"], team["category"]) if x))
+    m = st.columns(3)
+    m[0].metric(tr("teams.metric.members"), f"{team['members']} {tr('unit.people')}")
+    m[1].metric(tr("teams.metric.hours", year=today.year), i18n.fmt_hours(team["hours_year"], lg))
+    m[2].metric(tr("teams.metric.events", year=today.year), int(team["events_year"]))
+
+    st.subheader(tr("teams.members"))
+    people = teams.members(frames, team_id, lg)
+    if people.empty:
+        st.info(tr("teams.members.none"), icon="ℹ️")
+    else:
+        st.dataframe(
+            people[["name", "role", "mobile", "joined_on"]],
+            column_config={
+                "name": tr("volunteers.col.name"),
+                "role": tr("teams.col.role"),
+                "mobile": tr("teams.col.mobile"),
+                "joined_on": st.column_config.DateColumn(
+                    tr("teams.col.joined"), format="YYYY-MM-DD"
+                ),
+            },
+            hide_index=True,
+            width="stretch",
+        )
+
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown(f"**{tr('teams.add_members')}**")
+        options = attendance.attendee_options(frames)
+        current = set(people["volunteer_id"])
+        options = {k: v for k, v in options.items() if k not in current}
+        gen = st.session_state.get("teams.gen", 0)
+        new = st.multiselect(
+            tr("teams.add_members"),
+            list(options),
+            format_func=lambda v: options.get(v, v),
+            placeholder=tr("record.people.placeholder"),
+            filter_mode="contains",
+            label_visibility="collapsed",
+            key=f"teams.new.{team_id}.{gen}",
+        )
+        if st.button(
+            tr("teams.add_members.button"), icon="➕", key="teams.add_members", disabled=not new
+        ):
+            rows = attempt(lambda: teams.add_members(store, frames, team_id, new, actor, today))
+            if rows is not None:
+                after_write()
+                st.session_state["teams.gen"] = gen + 1
+                flash(tr("teams.added", count=len(rows)) if rows else tr("teams.added.none"))
+                st.rerun()
+    with right, st.container(border=True):
+        st.markdown(f"**{tr('teams.change')}**")
+        if people.empty:
+            st.caption(tr("teams.members.none"))
+        else:
+            labels = dict(
+                zip(
+                    people["volunteer_id"],
+                    people["name"] + "（" + people["role"] + "）",
+                    strict=True,
+                )
+            )
+            who = st.selectbox(
+                tr("teams.member"), list(labels), format_func=labels.get, key=f"teams.who.{team_id}"
+            )
+            me = people[people["volunteer_id"] == who].iloc[0]
+            b1, b2 = st.columns(2)
+            if b1.button(
+                tr("teams.make_leader"),
+                icon="⭐",
+                key="teams.leader",
+                disabled=me["role_key"] == "leader",
+            ):
+                done = attempt(lambda: teams.set_leader(store, frames, team_id, who, actor) or True)
+                if done:
+                    after_write()
+                    flash(tr("teams.leader_set", name=me["name"]), icon="⭐")
+                    st.rerun()
+            if b2.button(tr("teams.remove"), icon="➖", key="teams.remove"):
+                done = attempt(
+                    lambda: teams.remove_member(store, frames, me["member_id"], actor, today)
+                )
+                if done is not None:
+                    after_write()
+                    flash(tr("teams.removed", name=me["name"]), icon="➖")
+                    st.rerun()
+
+
+chosen = query_id("team")
+if chosen:
+    show_team(chosen)
+else:
+    show_list()

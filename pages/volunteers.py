@@ -1,0 +1,320 @@
+"""志愿者 Volunteers: a fast searchable list, the profile (hours, stars, 20-hour minimum), add,
+edit, archive. ID and phone numbers are always shown masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from sltcore import clock, i18n, volunteers
+from sltcore.refs import sorted_options
+from sltcore.schema import table
+from sltcore.stars import stars_text
+from sltcore.store import archive
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tables, tr
+from sltcore.ui.forms import record_form
+from sltcore.ui.kit import (
+    community_options,
+    flash,
+    is_empty,
+    open_item,
+    pick,
+    query_id,
+    selected_row,
+    show_flashes,
+)
+from sltcore.ui.shell import first_run
+
+store = get_store()
+frames = tables()
+actor = current_actor()
+lg = lang()
+today = clock.today()
+vt = table("volunteers")
+PENDING = "volunteers.pending"
+show_flashes()
+
+
+def _choices(field: str) -> dict[str, str]:
+    return {c.key: c.zh if lg == "zh" else c.en for c in vt.field(field).choices}
+
+
+def _save(values: dict[str, Any], target: dict[str, Any] | None) -> None:
+    """Append or update; on success go to the profile."""
+    if target is None:
+        rows = attempt(lambda: store.append("volunteers", [values], actor))
+        if not rows:
+            return
+        saved, message = rows[0], tr("volunteers.added", name=rows[0]["name"])
+        st.session_state["volunteers.add_gen"] = st.session_state.get("volunteers.add_gen", 0) + 1
+    else:
+        saved = attempt(
+            lambda: store.update("volunteers", target["id"], values, target["version"], actor)
+        )
+        if saved is None:
+            return
+        message = tr("volunteers.updated", name=saved["name"])
+    st.session_state.pop(PENDING, None)
+    after_write()
+    flash(message)
+    open_item("vol", saved["id"])
+
+
+def _submit(values: dict[str, Any] | None, target: dict[str, Any] | None) -> None:
+    """Warn, with a link, when the phone or ID number already belongs to someone."""
+    if values is not None:
+        dups = volunteers.find_duplicates(
+            frames, values.get("mobile"), values.get("id_number"), (target or {}).get("id")
+        )
+        if not dups:
+            _save(values, target)
+            return
+        st.session_state[PENDING] = {"values": values, "dups": dups, "target": target}
+    pending = st.session_state.get(PENDING)
+    if not pending or (pending["target"] or {}).get("id") != (target or {}).get("id"):
+        return
+    with st.container(border=True):
+        for dup in pending["dups"]:
+            st.warning(tr(f"volunteers.dup.{dup.field}", link=f"“{dup.name}”"), icon="⚠️")
+            st.page_link(
+                "pages/volunteers.py",
+                label=dup.name,
+                icon="🙋",
+                query_params={"vol": dup.volunteer_id},
+            )
+        a, b = st.columns(2)
+        if a.button(tr("volunteers.dup.confirm"), type="primary", key="volunteers.dup.ok"):
+            _save(pending["values"], pending["target"])
+        if b.button(tr("volunteers.dup.discard"), key="volunteers.dup.no"):
+            st.session_state.pop(PENDING, None)
+            st.rerun()
+
+
+def _columns() -> dict[str, Any]:
+    hours = st.column_config.NumberColumn
+    return {
+        "name": tr("volunteers.col.name"),
+        "sex": tr("volunteers.col.sex"),
+        "mobile": tr("volunteers.col.mobile"),
+        "community": tr("volunteers.col.community"),
+        "membership": tr("volunteers.col.membership"),
+        "teams": tr("volunteers.col.teams"),
+        "status": tr("volunteers.col.status"),
+        "hours_year": hours(tr("volunteers.col.hours_year"), format="%.1f"),
+        "hours_total": hours(tr("volunteers.col.hours_total"), format="%.1f"),
+        "stars": tr("volunteers.col.stars"),
+    }
+
+
+def show_list() -> None:
+    st.title(tr("volunteers.title"))
+    if is_empty(frames) and first_run(store):
+        st.stop()
+    st.caption(tr("volunteers.intro"))
+    c = st.columns([2, 1, 1, 1, 1])
+    query = c[0].text_input(
+        tr("volunteers.search"), placeholder=tr("volunteers.search.placeholder"), key="volunteers.q"
+    )
+    with c[1]:
+        community = pick(
+            vt.field("community_id").label(lg),
+            sorted_options(frames, "communities"),
+            "volunteers.community",
+        )
+    with c[2]:
+        membership = pick(
+            vt.field("membership").label(lg), _choices("membership"), "volunteers.membership"
+        )
+    with c[3]:
+        team = pick(
+            tr("volunteers.filter.team"), sorted_options(frames, "teams"), "volunteers.team"
+        )
+    with c[4]:
+        status = pick(vt.field("status").label(lg), _choices("status"), "volunteers.status")
+    found = volunteers.filter_volunteers(frames, query, community, membership, team, status)
+    st.caption(tr("volunteers.count", count=len(found)))
+    if found.empty:
+        st.info(tr("volunteers.none"), icon="ℹ️")
+    else:
+        shown = volunteers.listing(frames, found, lg, today)
+        shown["stars"] = shown["stars"].map(stars_text)
+        picked = st.dataframe(
+            shown[list(_columns())],
+            column_config=_columns(),
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key="volunteers.table",
+        )
+        row = selected_row(picked)
+        if row is not None and row < len(shown):
+            open_item("vol", shown.loc[row, "id"])
+    with st.expander(tr("volunteers.add"), icon="➕", expanded=frames["volunteers"].empty):
+        form_key = f"volunteers.add.{st.session_state.get('volunteers.add_gen', 0)}"
+        values = record_form(
+            vt,
+            form_key=form_key,
+            lang=lg,
+            frames=frames,
+            ref_options={"community_id": community_options(frames, actor)},
+            submit_label=tr("volunteers.add"),
+        )
+        _submit(values, None)
+
+
+def show_profile(vol_id: str) -> None:
+    if st.button(tr("volunteers.back"), icon="⬅️", key="volunteers.back"):
+        st.session_state.pop(PENDING, None)
+        open_item("vol", None)
+    p = volunteers.profile(frames, vol_id, lg, today)
+    if p is None:
+        st.warning(tr("volunteers.not_found"), icon="⚠️")
+        return
+    v = p.volunteer
+    level = p.progress.level
+    st.title(f"{v['name']}  {stars_text(level)}")
+    community = sorted_options(frames, "communities").get(v["community_id"] or "", "")
+    facts = [
+        community,
+        vt.field("membership").choice_label(v["membership"], lg),
+        vt.field("status").choice_label(v["status"], lg),
+        v.get("bv_number") or "",
+    ]
+    st.caption(" · ".join(f for f in facts if f))
+
+    m = st.columns(4)
+    m[0].metric(tr("volunteers.metric.year", year=p.year), i18n.fmt_hours(p.hours_year, lg))
+    m[1].metric(tr("volunteers.metric.total"), i18n.fmt_hours(p.hours_total, lg))
+    m[2].metric(
+        tr("volunteers.metric.stars"),
+        tr("volunteers.stars.n", n=level) if level else tr("volunteers.stars.none"),
+    )
+    if p.progress.hours_to_next is None:
+        m[3].metric(tr("volunteers.metric.next"), tr("volunteers.stars.max"))
+        st.progress(
+            1.0, text=tr("volunteers.progress.max", hours=i18n.fmt_hours(p.hours_total, lg))
+        )
+    else:
+        m[3].metric(tr("volunteers.metric.next"), i18n.fmt_hours(p.progress.hours_to_next, lg))
+        st.progress(
+            p.progress.fraction,
+            text=tr(
+                "volunteers.progress",
+                hours=i18n.fmt_hours(p.hours_total, lg),
+                level=level + 1,
+                threshold=i18n.fmt_number(p.progress.next_threshold, lg, 0),
+                left=i18n.fmt_hours(p.progress.hours_to_next, lg),
+            ),
+        )
+    year_hours = i18n.fmt_hours(p.hours_year, lg)
+    if p.minimum_met:
+        st.success(tr("volunteers.minimum.met", year=p.year, hours=year_hours), icon="✅")
+    else:
+        st.warning(
+            tr(
+                "volunteers.minimum.short",
+                year=p.year,
+                hours=year_hours,
+                left=i18n.fmt_hours(p.hours_to_minimum, lg),
+            ),
+            icon="⏳",
+        )
+    st.page_link(
+        "pages/record.py",
+        label=tr("volunteers.record_link"),
+        icon="✍️",
+        query_params={"vol": vol_id},
+    )
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(tr("volunteers.details"))
+        masked = volunteers.masked_profile_fields(v)
+        lines = []
+        for key in (
+            "sex",
+            "birth_date",
+            "id_number",
+            "mobile",
+            "political_status",
+            "skills",
+            "organisation_id",
+            "registered_on",
+            "guardian_name",
+            "guardian_mobile",
+        ):
+            f = vt.field(key)
+            value = v.get(key)
+            if value in (None, "", ()):
+                continue
+            if key in masked:
+                shown = masked[key]
+            elif f.type == "choice":
+                shown = f.choice_label(value, lg)
+            elif f.type == "date":
+                shown = i18n.fmt_date(value, lg)
+            elif f.type == "tags":
+                shown = "、".join(value)
+            elif f.type == "ref":
+                shown = sorted_options(frames, f.ref or "").get(value, value)
+            else:
+                shown = str(value)
+            lines.append(f"- **{f.label(lg)}**：{shown}")
+        st.markdown("\n".join(lines))
+    with right:
+        st.subheader(tr("volunteers.teams"))
+        if p.teams.empty:
+            st.caption(tr("volunteers.teams.none"))
+        else:
+            for t in p.teams.to_dict("records"):
+                st.page_link(
+                    "pages/teams.py",
+                    label=f"{t['name']}（{t['role']}）",
+                    icon="👥",
+                    query_params={"team": t["team_id"]},
+                )
+
+    st.subheader(tr("volunteers.events", count=len(p.events)))
+    if p.events.empty:
+        st.caption(tr("volunteers.events.none"))
+    else:
+        st.dataframe(
+            p.events[["date", "title", "hours", "community", "content"]],
+            column_config={
+                "date": st.column_config.DateColumn(tr("volunteers.col.date"), format="YYYY-MM-DD"),
+                "title": tr("volunteers.col.event"),
+                "hours": st.column_config.NumberColumn(tr("volunteers.col.hours"), format="%.1f"),
+                "community": tr("volunteers.col.community"),
+                "content": tr("events.col.content"),
+            },
+            hide_index=True,
+            width="stretch",
+            height=min(400, 38 + 35 * len(p.events)),
+        )
+
+    with st.expander(tr("volunteers.edit"), icon="✏️"):
+        values = record_form(
+            vt,
+            form_key=f"volunteers.edit.{vol_id}.{v['version']}",
+            lang=lg,
+            frames=frames,
+            values=v,
+        )
+        _submit(values, {"id": vol_id, "version": v["version"]})
+    with st.expander(tr("volunteers.archive"), icon="🗄️"):
+        st.caption(tr("volunteers.archive.help"))
+        if st.button(tr("volunteers.archive.confirm", name=v["name"]), key="volunteers.archive"):
+            done = attempt(lambda: archive(store, "volunteers", vol_id, v["version"], actor))
+            if done is not None:
+                after_write()
+                flash(tr("volunteers.archived", name=v["name"]), icon="🗄️")
+                open_item("vol", None)
+
+
+chosen = query_id("vol")
+if chosen:
+    show_profile(chosen)
+else:
+    show_list()

@@ -1,0 +1,249 @@
+"""Recording an event's attendance: one write, each refusal names the person, undo is exact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sltcore import attendance
+from sltcore.attendance import AttendanceRefused
+from sltcore.auth import SYSTEM
+from sltcore.events import duration_hours
+from sltcore.store import archive
+from tests.helpers import community, record_row, volunteer
+
+DAY = dt.date(2026, 11, 28)  # today is pinned to 2026-11-29 by conftest
+
+
+class Spy:
+    """The store, counting writes, to check that an entry is ONE append of records."""
+
+    def __init__(self, store):
+        self._store = store
+        self.appends: list[tuple[str, int]] = []
+        self.archives: list[tuple[str, int]] = []
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def append(self, table_key, rows, actor):
+        self.appends.append((table_key, len(rows)))
+        return self._store.append(table_key, rows, actor)
+
+    def set_archived(self, table_key, versions, archived, actor):
+        self.archives.append((table_key, len(versions)))
+        return self._store.set_archived(table_key, versions, archived, actor)
+
+
+@pytest.fixture
+def world(store):
+    com = community(store)
+    team = store.append(
+        "teams", [{"name": "幸福一村绿色环保志愿服务队", "category": "green"}], SYSTEM
+    )[0]
+    people = [
+        volunteer(store, com["id"], name="王秀英", mobile="13800005678"),
+        volunteer(store, com["id"], name="李强", mobile="13900001234"),
+        volunteer(store, com["id"], name="张伟", mobile="13700004321"),
+        volunteer(store, com["id"], name="王伟", mobile="13600009999", status="paused"),
+    ]
+    store.append(
+        "team_members",
+        [{"team_id": team["id"], "volunteer_id": people[1]["id"], "role": "member"}],
+        SYSTEM,
+    )
+    event = store.append(
+        "events",
+        [
+            {
+                "title": "垃圾分类宣传",
+                "date": DAY,
+                "start_time": dt.time(9, 0),
+                "end_time": dt.time(11, 30),
+                "community_id": com["id"],
+                "category": "green",
+                "location": "幸福一村广场",
+                "content": "宣传垃圾分类",
+            }
+        ],
+        SYSTEM,
+    )[0]
+    return {"store": store, "com": com, "team": team, "people": people, "event": event}
+
+
+def _counts(store) -> tuple[int, int]:
+    f = store.read_all()
+    return len(f["service_records"]), len(f["events"])
+
+
+def test_duration_is_the_default_hours():
+    assert duration_hours("09:00", "11:30") == 2.5
+    assert duration_hours(dt.time(14, 0), dt.time(15, 10)) == 1.25  # quarter hours
+    assert duration_hours("09:00", None) is None
+    assert duration_hours("11:00", "09:00") is None
+
+
+def test_options_label_carries_name_phone_suffix_community_and_team(world):
+    opts = attendance.attendee_options(world["store"].read_all())
+    li = opts[world["people"][1]["id"]]
+    assert "李强" in li and "1234" in li and "幸福一村" in li and "绿色环保" in li
+    assert "13900001234" not in li  # masked
+    assert world["people"][3]["id"] not in opts  # paused volunteers are not offered
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [("王", {"王秀英", "王伟"}), ("5678", {"王秀英"}), ("绿色环保", {"李强"}), ("", set())],
+)
+def test_search_by_name_phone_suffix_or_team(world, query, names):
+    frames = world["store"].read_all()
+    found = attendance.search(frames, query)
+    by_id = dict(zip(frames["volunteers"]["id"], frames["volunteers"]["name"], strict=True))
+    assert {by_id[v] for v in found} == names
+
+
+def test_happy_path_writes_all_records_in_one_call(world):
+    spy = Spy(world["store"])
+    a, b, c = (p["id"] for p in world["people"][:3])
+    saved = attendance.record(
+        spy,
+        spy.read_all(),
+        [(a, 2.5), (b, 2.0), (c, 1.5)],
+        SYSTEM,
+        event_id=world["event"]["id"],
+        service_object="社区居民",
+    )
+    assert spy.appends == [("service_records", 3)]
+    assert saved.count == 3 and saved.total_hours == 6.0 and not saved.event_created
+    rec = world["store"].read_all()["service_records"]
+    assert dict(zip(rec["volunteer_id"], rec["hours"], strict=True)) == {a: 2.5, b: 2.0, c: 1.5}
+    assert set(rec["date"].dt.date) == {DAY}
+    assert set(rec["place"]) == {"幸福一村广场"} and set(rec["service_object"]) == {"社区居民"}
+    assert set(rec["content"]) == {"宣传垃圾分类"}  # the event's content by default
+
+
+def test_new_event_inline_then_undo_archives_exactly_those_rows(world):
+    store = world["store"]
+    other = store.append("service_records", [record_row(world["people"][2], 3.0)], SYSTEM)[0]
+    spy = Spy(store)
+    a, b = world["people"][0]["id"], world["people"][1]["id"]
+    new = {
+        "title": "亮马河清洁",
+        "date": DAY,
+        "start_time": dt.time(14, 0),
+        "end_time": dt.time(16, 0),
+        "community_id": world["com"]["id"],
+        "category": "green",
+    }
+    saved = attendance.record(spy, spy.read_all(), [(a, 2.0), (b, 2.0)], SYSTEM, new_event=new)
+    assert spy.appends == [("events", 1), ("service_records", 2)]
+    assert saved.event_created and saved.count == 2
+    assert _counts(store) == (3, 2)
+
+    assert attendance.undo(spy, saved, SYSTEM) == 2
+    assert spy.archives == [("service_records", 2), ("events", 1)]
+    every = store.read("service_records", include_archived=True).set_index("id")
+    assert set(every.index[every["archived"]]) == set(saved.record_versions)
+    assert not every.loc[other["id"], "archived"]
+    assert _counts(store) == (1, 1)
+
+
+def _refused(world, attendees, **kw) -> str:
+    store = world["store"]
+    before = _counts(store)
+    kw.setdefault("event_id", world["event"]["id"])
+    with pytest.raises(AttendanceRefused) as err:
+        attendance.record(store, store.read_all(), attendees, SYSTEM, **kw)
+    assert _counts(store) == before, "a refusal stores nothing"
+    return err.value.message("zh")
+
+
+def test_refused_hours_not_positive_names_the_person(world):
+    a, b = world["people"][0]["id"], world["people"][1]["id"]
+    msg = _refused(world, [(a, 0.0), (b, 2.0)])
+    assert "王秀英" in msg and "大于0" in msg and "李强" not in msg
+    assert "李强" in _refused(world, [(a, 2.0), (b, -1.0)])
+    assert "请填写服务时长" in _refused(world, [(a, None)])
+
+
+def test_refused_over_24_hours_a_day_counting_earlier_records(world):
+    store = world["store"]
+    a = world["people"][0]
+    store.append("service_records", [record_row(a, 20.0, DAY)], SYSTEM)
+    msg = _refused(world, [(a["id"], 5.0)])
+    assert "王秀英" in msg and "20" in msg and "25" in msg and "24小时" in msg
+    # 4 more hours is exactly 24: allowed
+    attendance.record(
+        store, store.read_all(), [(a["id"], 4.0)], SYSTEM, event_id=world["event"]["id"]
+    )
+
+
+def test_refused_future_date_creates_no_event(world):
+    a = world["people"][0]["id"]
+    new = {
+        "title": "明天的活动",
+        "date": dt.date(2026, 11, 30),
+        "community_id": world["com"]["id"],
+        "category": "green",
+    }
+    msg = _refused(world, [(a, 2.0)], event_id=None, new_event=new)
+    assert "晚于今天" in msg and "2026年11月30日" in msg
+
+
+def test_refused_same_volunteer_twice_for_one_event(world):
+    store = world["store"]
+    a, b = world["people"][0]["id"], world["people"][1]["id"]
+    attendance.record(store, store.read_all(), [(a, 2.0)], SYSTEM, event_id=world["event"]["id"])
+    msg = _refused(world, [(b, 2.0), (a, 2.0)])
+    assert "王秀英" in msg and "已有这次活动的服务记录" in msg and "李强" not in msg
+    assert "出现了两次" in _refused(world, [(b, 2.0), (b, 1.0)])
+
+
+def test_refused_archived_volunteer_even_with_a_stale_list(world):
+    store = world["store"]
+    frames = store.read_all()  # read before the archive: the form still offers her
+    a = world["people"][0]
+    archive(store, "volunteers", a["id"], a["version"], SYSTEM)
+    before = _counts(store)
+    with pytest.raises(AttendanceRefused) as err:
+        attendance.record(store, frames, [(a["id"], 2.0)], SYSTEM, event_id=world["event"]["id"])
+    assert "王秀英" in err.value.message("zh") and "已归档" in err.value.message("zh")
+    assert "archived" in err.value.message("en")
+    assert _counts(store) == before
+
+
+def test_refused_cancelled_event_and_no_attendees(world):
+    store = world["store"]
+    ev = world["event"]
+    store.update("events", ev["id"], {"status": "cancelled"}, ev["version"], SYSTEM)
+    assert "已取消" in _refused(world, [(world["people"][0]["id"], 2.0)])
+    assert "至少选择" in _refused(world, [])
+
+
+def test_store_refusal_after_a_race_is_named_and_leaves_no_event(world):
+    """Another session recorded 23 h between our read and our write: the store refuses."""
+    store = world["store"]
+    a = world["people"][0]
+    frames = store.read_all()
+    store.append("service_records", [record_row(a, 23.0, DAY)], SYSTEM)
+    new = {
+        "title": "补录活动",
+        "date": DAY,
+        "community_id": world["com"]["id"],
+        "category": "green",
+    }
+    with pytest.raises(AttendanceRefused) as err:
+        attendance.record(store, frames, [(a["id"], 2.0)], SYSTEM, new_event=new)
+    assert "王秀英" in err.value.message("zh") and "24" in err.value.message("zh")
+    assert _counts(store) == (1, 1), "the event made for this entry was archived again"
+
+
+def test_refusal_messages_exist_in_english(world):
+    a = world["people"][0]["id"]
+    store = world["store"]
+    with pytest.raises(AttendanceRefused) as err:
+        attendance.record(
+            store, store.read_all(), [(a, 0.0)], SYSTEM, event_id=world["event"]["id"]
+        )
+    assert err.value.message("en").startswith("- 王秀英: hours must be more than 0")
