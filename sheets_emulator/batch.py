@@ -62,7 +62,10 @@ class BatchRequests:
         where = f"requests[{i}].{kind}"
         handler = getattr(self, f"_req_{kind}", None)
         if handler is not None:
-            return handler(ss, where, args)
+            try:
+                return handler(ss, where, args)
+            except (TypeError, ValueError, AttributeError) as exc:  # malformed arguments
+                raise invalid(f"Invalid {where}: {exc}") from None
         if kind in FORMAT_ONLY_REQUESTS:
             rng = args.get("range") or args.get("cell", {}).get("range") or {}
             if isinstance(rng, dict) and "sheetId" in rng:

@@ -46,7 +46,7 @@ def _enum(
     params: dict[str, str], name: str, snake: str, allowed: Sequence[str], default: str
 ) -> str:
     """Validate an enum query/body parameter with Google's error wording."""
-    value = params.get(name) or default
+    value = str(params.get(name) or default)
     if value.endswith("_UNSPECIFIED"):
         return default
     if value not in allowed:
@@ -116,8 +116,11 @@ class Workbook:
             sid = spreadsheet_id or self._new_id()
             if sid in self.spreadsheets:
                 raise ValueError(f"spreadsheet {sid!r} already exists")
+            sheets = [sheets] if isinstance(sheets, str) else list(sheets)
             if not sheets:
                 raise ValueError("a spreadsheet needs at least one sheet")
+            if len({t.casefold() for t in sheets}) != len(sheets):
+                raise ValueError(f"duplicate sheet titles in {sheets!r}")
             stamp = now()
             ss = Spreadsheet(sid, title, [], created=stamp, modified=stamp)
             for i, sheet_title in enumerate(sheets):

@@ -145,7 +145,8 @@ def test_reading_tolerates_a_hand_edited_sheet(emu) -> None:
     # A person rebuilt the communities tab: labels as headers, other order, an extra column,
     # numbers as text, blank rows.
     emu.set_values(sid, "communities", [
-        ["社区名称 ", "编号", "Resident population", "备注（手工）", "version", "archived", "面积（平方公里）"],
+        ["社区名称 ", "编号", "Resident population", "备注（手工）", "version", "archived",
+         "面积（平方公里）"],
         ["幸福一村", "com-1", "8,000", "老街坊", "1", "FALSE", "0.42"],
         [],
         ["", "", "", "", "", "", ""],
@@ -285,7 +286,7 @@ def test_threads_appending_to_one_tab(emu, gstore) -> None:
             for j in range(5):
                 day = dt.date(2025, 1, 1) + dt.timedelta(days=k * 10 + j)
                 store.append("service_records", [record_row(v, 1, day=day)], Actor(f"t{k}"))
-        except BaseException as err:  # noqa: BLE001
+        except BaseException as err:
             errors.append(err)
 
     threads = [threading.Thread(target=work, args=(gstore if k % 2 else other, k))

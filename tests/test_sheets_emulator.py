@@ -559,6 +559,11 @@ def test_format_requests_accepted_unknown_rejected(api: Api) -> None:
     assert api.batch({"repeatCell": repeat}) == (200, {"spreadsheetId": api.sid, "replies": [{}]})
     status, body = api.batch({"sortRange": {"range": {"sheetId": 0}}})
     assert status == 501 and body["error"]["status"] == "UNIMPLEMENTED"
+    status, body = api.batch(
+        {"appendDimension": {"sheetId": 0, "dimension": "ROWS", "length": "x"}}
+    )
+    assert status == 400 and body["error"]["message"].startswith("Invalid requests[0].appendDim")
+    assert api.call("POST", ":batchUpdate", {"requests": [{"a": {}, "b": {}}]})[0] == 400
 
 
 def test_cell_limit(api: Api) -> None:

@@ -250,8 +250,8 @@ class GSheetsStore:
             who = self.account_email or "服务账号"
             return DeskError(
                 f"没有权限访问这个表格：请在表格的“共享”中把 {who} 添加为编辑者。",
-                f"No access to the sheet: share it with {self.account_email or 'the service account'}"
-                " as an editor.",
+                "No access to the sheet: share it with "
+                f"{self.account_email or 'the service account'} as an editor.",
             )
         if status == 401:
             return DeskError(
@@ -459,8 +459,11 @@ class GSheetsStore:
         row["archived"] = bool(row.get("archived"))
         existing = tab.rows.get(row["id"])
         if existing is not None:
-            problem("id", f"编号{row['id']}重复出现（可能是重试造成的重复追加），已按一行处理",
-                    f"id {row['id']} appears twice (a retried append?); read as one row")  # fmt: skip
+            problem(
+                "id",
+                f"编号{row['id']}重复出现（可能是重试造成的重复追加），已按一行处理",
+                f"id {row['id']} appears twice (a retried append?); read as one row",
+            )
             if int(existing["version"]) >= int(row["version"]):
                 return
         tab.rows[row["id"]] = row
@@ -596,7 +599,7 @@ class GSheetsStore:
     def _current(self, tab: _Tab, row_id: str, where: dict[str, tuple[int, int | None]]) -> Row:
         if row_id not in where:
             raise NotFoundError(tab.table.key, row_id)
-        row_no, version = where[row_id]
+        version = where[row_id][1]
         cached = tab.rows.get(row_id)
         if cached is None or cached.get("version") != version:
             self._load()  # someone changed it by hand or from another session: re-read

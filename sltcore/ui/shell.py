@@ -31,6 +31,9 @@ def sidebar(store: Store, current_lang: str) -> None:
         if st.session_state.get("read_at"):
             st.caption(tr("sidebar.read_at", time=st.session_state["read_at"]))
         if st.button(tr("sidebar.refresh"), icon="🔄", key="refresh_data"):
+            reload = getattr(store, "reload", None)
+            if callable(reload):  # a shared sheet: other people's edits too
+                attempt(reload)
             after_write()
             st.rerun()
 
