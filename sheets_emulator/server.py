@@ -284,7 +284,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             else:
                 status, body = found[2](emulator, _Call(found[3], query, body_in))
                 if fault is not None:
-                    fault_tag = None; fault = None
+                    fault_tag = "after_apply"
                     status, body = fault.status, fault_body(fault.status, is_write)
         except ApiError as err:
             status, body = err.code, err.body()

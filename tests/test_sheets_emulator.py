@@ -203,6 +203,9 @@ def test_values_trimmed_like_google(api: Api) -> None:
         ["D1", "", "", "D4"],
     ]
     assert "values" not in api.get("Sheet1!E1:F9")[1]
+    assert api.get("Sheet1!A1:C4")[1]["values"] == [["A1", "B1"], ["", "b2"], [], ["A4", "B4"]]
+    _, columns = api.get("Sheet1!B1:C4", majorDimension="COLUMNS")
+    assert columns["values"] == [["B1", "b2", "", "B4"]]
 
 
 def test_raw_keeps_every_value_literally(emu: SheetsEmulator, api: Api) -> None:
