@@ -34,14 +34,21 @@ def tr(key: str, **kw: Any) -> str:
     return i18n.t(key, lang(), **kw)
 
 
+_CONFIG_VARS = ("SLT_BACKEND", "SLT_DB", "SLT_SECRETS", "SHEETS_EMULATOR_HOST")
+
+
 @st.cache_resource(show_spinner=False)
-def _store(backend: str, db: str) -> Store:
-    return open_store(backend or None)
+def _store(config: tuple[str, ...]) -> Store:
+    return open_store()
 
 
 def get_store() -> Store:
-    """One store per process and configuration (SLT_BACKEND / SLT_DB may differ in tests)."""
-    return _store(os.environ.get("SLT_BACKEND", ""), os.environ.get("SLT_DB", ""))
+    """One store per process and configuration (the variables may differ between tests)."""
+    try:
+        return _store(tuple(os.environ.get(v, "") for v in _CONFIG_VARS))
+    except DeskError as err:  # e.g. SLT_BACKEND=gsheets without a configured sheet
+        show_error(err)
+        st.stop()
 
 
 def current_actor() -> Actor:
@@ -60,8 +67,12 @@ def _load(_store_obj: Store, key: str, revision: str) -> tuple[dict[str, pd.Data
 def tables() -> dict[str, pd.DataFrame]:
     """All tables, cached until the data's revision changes or the TTL ends."""
     store = get_store()
-    key = f"{store.backend}:{os.environ.get('SLT_DB', '')}"
-    frames, read_at = _load(store, key, store.revision())
+    key = "|".join(os.environ.get(v, "") for v in _CONFIG_VARS)
+    try:
+        frames, read_at = _load(store, key, store.revision())
+    except DeskError as err:  # the sheet is unreachable, deleted, not shared...
+        show_error(err)
+        st.stop()
     st.session_state["read_at"] = read_at
     return frames
 
