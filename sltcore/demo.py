@@ -92,9 +92,13 @@ SKILLS = (
 )
 
 
-def store_is_empty(store: Store) -> bool:
-    frames = store.read_all()
+def is_empty(frames: dict[str, Any]) -> bool:
+    """No communities, volunteers or records yet: a new deployment."""
     return all(len(frames[k]) == 0 for k in ("communities", "volunteers", "service_records"))
+
+
+def store_is_empty(store: Store) -> bool:
+    return is_empty(store.read_all())
 
 
 def reference_rows() -> dict[str, list[dict[str, Any]]]:

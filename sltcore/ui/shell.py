@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sltcore.store import Store
-from sltcore.ui import after_write, attempt, current_actor, tr
+from sltcore.ui import after_write, attempt, current_actor, tables, tr
 
 LANG_OPTIONS = {"zh": "中文", "en": "English"}
 
@@ -42,7 +42,7 @@ def first_run(store: Store) -> bool:
     """On an empty store, offer the sample data. Returns True when the screen was shown."""
     from sltcore import demo
 
-    if not demo.store_is_empty(store):
+    if not demo.is_empty(tables()):
         return False
     st.info(f"**{tr('home.empty.title')}**\n\n{tr('home.empty.body')}", icon="👋")
     left, right = st.columns(2)
