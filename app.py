@@ -17,24 +17,48 @@ pages = {
         st.Page(
             "pages/dashboard.py",
             title=tr("nav.dashboard"),
-            icon="📊",
+            icon=":material/dashboard:",
             url_path="dashboard",
             default=True,
         ),
-        st.Page("pages/stars.py", title=tr("nav.stars"), icon="⭐", url_path="stars"),
-        st.Page("pages/reports.py", title=tr("nav.reports"), icon="📄", url_path="reports"),
+        st.Page("pages/stars.py", title=tr("nav.stars"), icon=":material/star:", url_path="stars"),
+        st.Page(
+            "pages/reports.py",
+            title=tr("nav.reports"),
+            icon=":material/description:",
+            url_path="reports",
+        ),
     ],
     tr("nav.section.daily"): [
-        st.Page("pages/record.py", title=tr("nav.record"), icon="✍️", url_path="record"),
-        st.Page("pages/events.py", title=tr("nav.events"), icon="📅", url_path="events"),
         st.Page(
-            "pages/volunteers.py", title=tr("nav.volunteers"), icon="🙋", url_path="volunteers"
+            "pages/record.py",
+            title=tr("nav.record"),
+            icon=":material/edit_note:",
+            url_path="record",
         ),
-        st.Page("pages/teams.py", title=tr("nav.teams"), icon="👥", url_path="teams"),
+        st.Page(
+            "pages/events.py", title=tr("nav.events"), icon=":material/event:", url_path="events"
+        ),
+        st.Page(
+            "pages/volunteers.py",
+            title=tr("nav.volunteers"),
+            icon=":material/person:",
+            url_path="volunteers",
+        ),
+        st.Page(
+            "pages/teams.py", title=tr("nav.teams"), icon=":material/groups:", url_path="teams"
+        ),
     ],
     tr("nav.section.data"): [
-        st.Page("pages/tables.py", title=tr("nav.tables"), icon="🗂️", url_path="tables"),
-        st.Page("pages/home.py", title=tr("nav.home"), icon="🗄️", url_path="overview"),
+        st.Page(
+            "pages/tables.py",
+            title=tr("nav.tables"),
+            icon=":material/table_view:",
+            url_path="tables",
+        ),
+        st.Page(
+            "pages/home.py", title=tr("nav.home"), icon=":material/database:", url_path="overview"
+        ),
     ],
 }
 

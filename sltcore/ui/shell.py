@@ -30,7 +30,7 @@ def sidebar(store: Store, current_lang: str) -> None:
         st.caption(f"{tr('sidebar.user')}：{actor.display_name or actor.username}")
         if st.session_state.get("read_at"):
             st.caption(tr("sidebar.read_at", time=st.session_state["read_at"]))
-        if st.button(tr("sidebar.refresh"), icon="🔄", key="refresh_data"):
+        if st.button(tr("sidebar.refresh"), icon=":material/refresh:", key="refresh_data"):
             reload = getattr(store, "reload", None)
             if callable(reload):  # a shared sheet: other people's edits too
                 attempt(reload)
@@ -44,7 +44,9 @@ def first_run(store: Store) -> bool:
 
     if not demo.is_empty(tables()):
         return False
-    st.info(f"**{tr('home.empty.title')}**\n\n{tr('home.empty.body')}", icon="👋")
+    st.info(
+        f"**{tr('home.empty.title')}**\n\n{tr('home.empty.body')}", icon=":material/waving_hand:"
+    )
     left, right = st.columns(2)
     if left.button(tr("home.empty.demo"), type="primary", key="load_demo"):
         with st.status(tr("home.empty.loading"), expanded=False) as status:
@@ -53,8 +55,14 @@ def first_run(store: Store) -> bool:
                 status.update(state="complete")
         after_write()
         if summary is not None:
-            st.toast(tr("home.empty.done", volunteers=summary["volunteers"],
-                        records=summary["service_records"]), icon="✅")  # fmt: skip
+            st.toast(
+                tr(
+                    "home.empty.done",
+                    volunteers=summary["volunteers"],
+                    records=summary["service_records"],
+                ),
+                icon=":material/check_circle:",
+            )
             st.rerun()
     if right.button(tr("home.empty.init"), key="load_reference"):
         attempt(lambda: demo.load_reference(store))
