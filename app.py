@@ -13,22 +13,6 @@ if "lang" not in st.session_state:
     st.session_state["lang"] = "zh"
 
 pages = {
-    tr("nav.section.leaders"): [
-        st.Page(
-            "pages/dashboard.py",
-            title=tr("nav.dashboard"),
-            icon=":material/dashboard:",
-            url_path="dashboard",
-            default=True,
-        ),
-        st.Page("pages/stars.py", title=tr("nav.stars"), icon=":material/star:", url_path="stars"),
-        st.Page(
-            "pages/reports.py",
-            title=tr("nav.reports"),
-            icon=":material/description:",
-            url_path="reports",
-        ),
-    ],
     tr("nav.section.daily"): [
         st.Page(
             "pages/record.py",
@@ -47,6 +31,22 @@ pages = {
         ),
         st.Page(
             "pages/teams.py", title=tr("nav.teams"), icon=":material/groups:", url_path="teams"
+        ),
+    ],
+    tr("nav.section.leaders"): [
+        st.Page(
+            "pages/dashboard.py",
+            title=tr("nav.dashboard"),
+            icon=":material/dashboard:",
+            url_path="dashboard",
+            default=True,
+        ),
+        st.Page("pages/stars.py", title=tr("nav.stars"), icon=":material/star:", url_path="stars"),
+        st.Page(
+            "pages/reports.py",
+            title=tr("nav.reports"),
+            icon=":material/description:",
+            url_path="reports",
         ),
     ],
     tr("nav.section.data"): [

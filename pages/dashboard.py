@@ -17,7 +17,7 @@ import streamlit as st
 
 from sltcore import analytics, charts, clock, i18n
 from sltcore.store import Store
-from sltcore.ui import get_store, lang, tr
+from sltcore.ui import attempt, get_store, lang, tr
 from sltcore.ui.shell import first_run
 
 CACHE_TTL_SECONDS = 600
@@ -77,16 +77,18 @@ def _dates(period: analytics.Period, language: str) -> str:
 
 
 def _filters(options: dict, today: dt.date, language: str) -> tuple[analytics.Period, list[str]]:
-    left, middle, right = st.columns([3, 2, 3], vertical_alignment="bottom")
-    kind = left.segmented_control(
+    # The period buttons get a row of their own so they never clip, whatever the page width.
+    kind = st.segmented_control(
         tr("dash.period"),
         analytics.PERIOD_KINDS,
         format_func=lambda k: tr(f"dash.period.{k}"),
+        help=tr("dash.period.help"),
         default="this_month",
         required=True,
         key="dash_period",
     )
     kind = kind or "this_month"
+    right, middle = st.columns([3, 2], vertical_alignment="bottom")  # communities, then detail
     year = None
     start = end = None
     if kind == "service_months":
@@ -117,27 +119,27 @@ def _number(value: float, digits: int, language: str) -> str:
 
 
 def _figures(df: pd.DataFrame, language: str) -> None:
+    """Six st.metric cards; the delta is the change in per cent (absolute when the previous
+    period had none), the previous value is in the help tooltip."""
     columns = st.columns(len(df))
     for col, row in zip(columns, df.itertuples(index=False), strict=True):
         digits = 1 if row.figure in ("hours", "hours_per_active") else 0
-        delta: str | float | None = None
+        value = _number(row.value, digits, language)
+        delta: str | int | None = None
         if not math.isnan(row.change):
-            text = _number(abs(row.change), digits, language)
             sign = "-" if row.change < 0 else "+"
-            pct = "" if math.isnan(row.change_pct) else f"（{sign}{abs(row.change_pct):.1%}）"
-            delta = 0 if row.change == 0 else f"{sign}{text}{pct}"
-        help_text = tr(f"dash.fig.{row.figure}.help")
-        help_text += (
-            "\n\n" + tr("reports.wb.previous") + "：" + _number(row.previous, digits, language)
+            if row.change == 0:
+                delta = 0
+            elif not math.isnan(row.change_pct):
+                delta = f"{sign}{abs(row.change_pct):.1%}"
+            else:
+                delta = f"{sign}{_number(abs(row.change), digits, language)}"
+        help_text = (
+            tr(f"dash.fig.{row.figure}.help")
+            + "\n\n"
+            + tr("dash.metric.previous", value=_number(row.previous, digits, language))
         )
-        col.metric(
-            tr(f"dash.fig.{row.figure}"),
-            _number(row.value, digits, language),
-            delta=delta,
-            delta_description=tr("dash.delta_description") if delta is not None else None,
-            help=help_text,
-            border=True,
-        )
+        col.metric(tr(f"dash.metric.{row.figure}"), value, delta=delta, help=help_text, border=True)
 
 
 def _chart(name: str, df: pd.DataFrame, language: str) -> None:
@@ -148,7 +150,7 @@ def _chart(name: str, df: pd.DataFrame, language: str) -> None:
         )
     if charts.is_empty(name, df):
         st.markdown(f"**{tr(f'dash.chart.{name}')}**")
-        st.info(tr(EMPTY_TEXT.get(name, "dash.empty.chart")), icon="📭")
+        st.info(tr(EMPTY_TEXT.get(name, "dash.empty.chart")), icon=":material/inbox:")
     else:
         st.altair_chart(charts.build(name, df, language), alt=caption)
     st.caption(caption)
@@ -158,14 +160,21 @@ def main() -> None:
     language = lang()
     store = get_store()
     today = clock.today()
-    key, revision = _store_key(store), store.revision()
-    options = _options(store, key, revision, today)
+    key = _store_key(store)
+    revision = attempt(store.revision)  # an unreachable backend is a message, not a trace
+    options = None if revision is None else attempt(lambda: _options(store, key, revision, today))
+    if options is None:
+        st.stop()
     if options["empty"] and first_run(store):
         st.stop()
     st.title(tr("dash.title"))
     st.caption(tr("dash.intro"))
     period, chosen = _filters(options, today, language)
-    data = _aggregates(store, key, revision, period.key, period, tuple(sorted(chosen)))
+    data = attempt(
+        lambda: _aggregates(store, key, revision, period.key, period, tuple(sorted(chosen)))
+    )
+    if data is None:
+        st.stop()
     st.caption(
         tr(
             "dash.showing",
@@ -175,7 +184,7 @@ def main() -> None:
     )
     _figures(data["figures"], language)
     if charts.is_empty("by_community", data["by_community"]):
-        st.info(tr("dash.empty.period"), icon="📭")
+        st.info(tr("dash.empty.period"), icon=":material/inbox:")
     for row in LAYOUT:
         for col, name in zip(st.columns(len(row)), row, strict=True):
             with col, st.container(border=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import streamlit as st
 
@@ -10,22 +11,25 @@ from sltcore import clock, events, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tables, tr
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
     community_options,
     flash,
+    form_attempt,
     is_empty,
+    load_frames,
     open_item,
     pick,
     query_id,
     selected_row,
     show_flashes,
+    table_view,
 )
 from sltcore.ui.shell import first_run
 
 store = get_store()
-frames = tables()
+frames = load_frames()
 actor = current_actor()
 lg = lang()
 today = clock.today()
@@ -33,19 +37,20 @@ ev_table = table("events")
 show_flashes()
 
 
-def _columns() -> dict[str, st.column_config.Column]:
+def _columns() -> dict[str, Any]:
+    """The list's columns, most used first so they stay in view on a laptop."""
     return {
         "date": st.column_config.DateColumn(tr("events.col.date"), format="YYYY-MM-DD"),
         "title": tr("events.col.title"),
-        "time": tr("events.col.time"),
         "community": tr("events.col.community"),
-        "location": tr("events.col.location"),
-        "programme": tr("events.col.programme"),
-        "team": tr("events.col.team"),
-        "category": tr("events.col.category"),
         "status_label": tr("events.col.status"),
         "attendees": st.column_config.NumberColumn(tr("events.col.attendees"), format="%d"),
         "hours": st.column_config.NumberColumn(tr("events.col.hours"), format="%.1f"),
+        "time": tr("events.col.time"),
+        "location": tr("events.col.location"),
+        "team": tr("events.col.team"),
+        "programme": tr("events.col.programme"),
+        "category": tr("events.col.category"),
     }
 
 
@@ -90,20 +95,18 @@ def show_list() -> None:
     st.caption(
         tr(
             "events.count",
-            count=len(df),
-            people=int(df["attendees"].sum()),
+            count=i18n.fmt_number(len(df), lg, 0),
+            people=i18n.fmt_number(int(df["attendees"].sum()), lg, 0),
             hours=i18n.fmt_hours(float(df["hours"].sum()), lg),
         )
     )
     if df.empty:
-        st.info(tr("events.none"), icon="ℹ️")
+        st.info(tr("events.none"), icon=":material/info:")
     else:
         shown = df.reset_index(drop=True)
-        picked = st.dataframe(
-            shown[list(_columns())],
-            column_config=_columns(),
-            hide_index=True,
-            width="stretch",
+        picked = table_view(
+            shown,
+            _columns(),
             on_select="rerun",
             selection_mode="single-row",
             key="events.table",
@@ -111,7 +114,7 @@ def show_list() -> None:
         row = selected_row(picked)
         if row is not None and row < len(shown):
             open_item("event", shown.loc[row, "id"])
-    with st.expander(tr("events.add"), icon="➕", expanded=frames["events"].empty):
+    with st.expander(tr("events.add"), icon=":material/add:", expanded=frames["events"].empty):
         form_key = f"events.add.{st.session_state.get('events.add_gen', 0)}"
         values = record_form(
             ev_table,
@@ -122,7 +125,7 @@ def show_list() -> None:
             submit_label=tr("events.add"),
         )
         if values is not None:
-            rows = attempt(lambda: store.append("events", [values], actor))
+            rows = form_attempt(lambda: store.append("events", [values], actor))
             if rows:
                 after_write()
                 st.session_state["events.add_gen"] = st.session_state.get("events.add_gen", 0) + 1
@@ -132,10 +135,10 @@ def show_list() -> None:
 
 def show_event(event_id: str) -> None:
     hit = frames["events"][frames["events"]["id"] == event_id]
-    if st.button(tr("events.back"), icon="⬅️", key="events.back"):
+    if st.button(tr("events.back"), icon=":material/arrow_back:", key="events.back"):
         open_item("event", None)
     if hit.empty:
-        st.warning(tr("events.not_found"), icon="⚠️")
+        st.warning(tr("events.not_found"), icon=":material/warning:")
         return
     row = row_from_frame(ev_table, hit.iloc[0].to_dict())
     names = sorted_options(frames, "communities")
@@ -157,28 +160,26 @@ def show_event(event_id: str) -> None:
     m3.metric(tr("events.metric.status"), ev_table.field("status").choice_label(row["status"], lg))
     st.subheader(tr("events.attendance"))
     if people.empty:
-        st.info(tr("events.attendance.none"), icon="ℹ️")
+        st.info(tr("events.attendance.none"), icon=":material/info:")
     else:
-        st.dataframe(
-            people[["name", "mobile", "hours", "content", "recorder"]],
-            column_config={
+        table_view(
+            people,
+            {
                 "name": tr("events.col.name"),
                 "mobile": tr("events.col.mobile"),
                 "hours": st.column_config.NumberColumn(tr("events.col.hours"), format="%.1f"),
                 "content": tr("events.col.content"),
                 "recorder": tr("events.col.recorder"),
             },
-            hide_index=True,
-            width="stretch",
         )
     if row["status"] != "cancelled":
         st.page_link(
             "pages/record.py",
             label=tr("events.record_here"),
-            icon="✍️",
+            icon=":material/edit_note:",
             query_params={"event": event_id},
         )
-    with st.expander(tr("events.edit"), icon="✏️"):
+    with st.expander(tr("events.edit"), icon=":material/edit:"):
         values = record_form(
             ev_table,
             form_key=f"events.edit.{event_id}.{row['version']}",
@@ -187,19 +188,21 @@ def show_event(event_id: str) -> None:
             values=row,
         )
         if values is not None:
-            saved = attempt(lambda: store.update("events", event_id, values, row["version"], actor))
+            saved = form_attempt(
+                lambda: store.update("events", event_id, values, row["version"], actor)
+            )
             if saved is not None:
                 after_write()
                 flash(tr("events.updated"))
                 st.rerun()
     if row["status"] != "cancelled":
-        with st.expander(tr("events.cancel"), icon="🚫"):
+        with st.expander(tr("events.cancel"), icon=":material/event_busy:"):
             st.caption(tr("events.cancel.help"))
             if st.button(tr("events.cancel.confirm"), key="events.cancel"):
                 done = attempt(lambda: events.cancel(store, event_id, row["version"], actor))
                 if done is not None:
                     after_write()
-                    flash(tr("events.cancelled"), icon="🚫")
+                    flash(tr("events.cancelled"), icon=":material/event_busy:")
                     st.rerun()
 
 

@@ -7,9 +7,18 @@ import streamlit as st
 from sltcore import attendance, clock, events, i18n
 from sltcore.attendance import AttendanceRefused
 from sltcore.schema import table
-from sltcore.ui import after_write, current_actor, get_store, lang, show_error, tables, tr
-from sltcore.ui.forms import field_input
-from sltcore.ui.kit import community_options, flash, is_empty, query_id, show_flashes
+from sltcore.ui import after_write, current_actor, get_store, lang, show_error, tr
+from sltcore.ui.forms import field_input, lang_key
+from sltcore.ui.kit import (
+    community_options,
+    flash,
+    is_empty,
+    load_frames,
+    query_id,
+    show_flashes,
+    show_form_error,
+    volunteer_picker,
+)
 from sltcore.ui.shell import first_run
 
 EVENT_FIELDS_TOP = ("title",)
@@ -18,7 +27,7 @@ EVENT_FIELDS_WHERE = ("community_id", "location", "person_in_charge")
 EVENT_FIELDS_WHAT = ("category", "programme_id", "team_id")
 
 store = get_store()
-frames = tables()
+frames = load_frames()
 actor = current_actor()
 lg = lang()
 today = clock.today()
@@ -45,9 +54,16 @@ def _undo_box() -> None:
                 count=saved.count,
                 hours=i18n.fmt_hours(saved.total_hours, lg),
             ),
-            icon="✅",
+            icon=":material/check_circle:",
         )
-        if st.button(tr("record.undo"), icon="↩️", key="record.undo"):
+        left, right = st.columns([1, 3], vertical_alignment="center")
+        right.page_link(
+            "pages/events.py",
+            label=tr("record.open_event"),
+            icon=":material/event:",
+            query_params={"event": saved.event_id},
+        )
+        if left.button(tr("record.undo"), icon=":material/undo:", key="record.undo"):
             try:
                 n = attendance.undo(store, saved, actor)
             except Exception as err:
@@ -55,7 +71,7 @@ def _undo_box() -> None:
             else:
                 del st.session_state["record.last"]
                 after_write()
-                flash(tr("record.undone", count=n), icon="↩️")
+                flash(tr("record.undone", count=n), icon=":material/undo:")
                 st.rerun()
 
 
@@ -64,18 +80,24 @@ ev_table = table("events")
 
 # --- ① the event --------------------------------------------------------------------------
 st.subheader(tr("record.step.event"))
-choices = events.recordable(frames, today, lg)
+preset = query_id("event")
+choices = events.recordable(frames, today, lg, include=preset)
 if actor.role == "coordinator":
     ids = set(frames["events"].loc[frames["events"]["community_id"].isin(actor.communities), "id"])
     choices = {e: v for e, v in choices.items() if e in ids}
 modes = {"existing": tr("record.mode.existing"), "new": tr("record.mode.new")}
-preset = query_id("event")
-if f"{k}mode" not in st.session_state:
-    st.session_state[f"{k}mode"] = "existing" if choices else "new"
+mode_key, event_key = lang_key(f"{k}mode", lg), lang_key(f"{k}event", lg)
+if mode_key not in st.session_state:  # a new entry: an existing event if there is one
+    st.session_state[mode_key] = "existing" if choices else "new"
     if preset in choices:
-        st.session_state[f"{k}event"] = preset
+        st.session_state[event_key] = preset
 mode = st.radio(
-    tr("record.mode"), list(modes), format_func=modes.get, horizontal=True, key=f"{k}mode"
+    tr("record.mode"),
+    list(modes),
+    format_func=modes.get,
+    horizontal=True,
+    label_visibility="collapsed",
+    key=mode_key,
 )
 event_id: str | None = None
 new_event: dict | None = None
@@ -88,10 +110,11 @@ if mode == "existing":
         index=None,
         format_func=lambda e: choices.get(e, e),
         placeholder=tr("record.event.placeholder"),
-        key=f"{k}event",
+        help=tr("record.event.help"),
+        key=event_key,
     )
     if not choices:
-        st.info(tr("record.no_events"), icon="ℹ️")
+        st.info(tr("record.no_events"), icon=":material/info:")
     if event_id:
         row = frames["events"].set_index("id").loc[event_id]
         duration = events.duration_hours(row["start_time"], row["end_time"])
@@ -123,30 +146,33 @@ else:
 
 # --- ② who attended -----------------------------------------------------------------------
 st.subheader(tr("record.step.people"))
-options = attendance.attendee_options(frames)
-picked = st.session_state.get(f"{k}people", [])
-for vid in picked:  # someone archived since they were picked stays visible, to be refused by name
-    if vid not in options:
-        row = store.get("volunteers", vid)
-        options[vid] = f"{(row or {}).get('name') or vid} · {tr('record.archived_tag')}"
-people = st.multiselect(
-    tr("record.people"),
-    list(options),
-    format_func=lambda v: options.get(v, v),
-    placeholder=tr("record.people.placeholder"),
-    help=tr("record.people.help"),
-    filter_mode="contains",
-    key=f"{k}people",
-)
-if not options:
-    st.info(tr("record.no_volunteers"), icon="ℹ️")
-    st.page_link("pages/volunteers.py", label=tr("record.go_volunteers"), icon="🙋")
+vol_names = dict(zip(frames["volunteers"]["id"], frames["volunteers"]["name"], strict=True))
+preset_vol = query_id("vol")
+if f"{k}people.ids" not in st.session_state and preset_vol in vol_names:
+    st.session_state[f"{k}people.ids"] = [preset_vol]
+
+
+def _gone(vid: str) -> str:
+    """Someone archived since they were picked stays visible, to be refused by name."""
+    row = store.get("volunteers", vid) or {}
+    vol_names[vid] = row.get("name") or vid
+    return f"{vol_names[vid]} · {tr('record.archived_tag')}"
+
+
+if vol_names:
+    people = volunteer_picker(frames, f"{k}people", tr("record.people"), missing=_gone)
+else:
+    people = []
+    st.info(tr("record.no_volunteers"), icon=":material/info:")
+    st.page_link("pages/volunteers.py", label=tr("record.go_volunteers"), icon=":material/person:")
 
 # --- ③ hours, content ---------------------------------------------------------------------
 st.subheader(tr("record.step.hours"))
-if duration:
+if not people:
+    st.caption(tr("record.hours.no_people"))
+elif duration:
     st.caption(tr("record.hours.default", hours=i18n.fmt_hours(duration, lg)))
-else:
+elif event_id or mode == "new":
     st.caption(tr("record.hours.no_default"))
 last_default = st.session_state.get(f"{k}default")
 for vid in people:  # new attendees start at the event's duration; untouched ones follow it
@@ -159,7 +185,7 @@ cols = st.columns(4)
 for i, vid in enumerate(people):
     with cols[i % 4]:
         hours[vid] = st.number_input(
-            tr("record.hours.person", name=options.get(vid, vid).split(" · ")[0]),
+            tr("record.hours.person", name=vol_names.get(vid, vid)),
             value=None,
             step=0.5,
             format="%g",
@@ -181,9 +207,9 @@ content = right.text_area(
     key=f"{k}content",
 )
 
-if st.button(tr("record.submit"), type="primary", icon="💾", key=f"{k}submit"):
+if st.button(tr("record.submit"), type="primary", icon=":material/save:", key=f"{k}submit"):
     if mode == "existing" and not event_id:
-        st.error(tr("record.pick_event"), icon="⚠️")
+        st.error(tr("record.pick_event"), icon=":material/warning:")
         st.stop()
     if new_event is not None:
         new_event["service_object"] = service_object or None
@@ -200,9 +226,9 @@ if st.button(tr("record.submit"), type="primary", icon="💾", key=f"{k}submit")
             content=content or None,
         )
     except AttendanceRefused as err:
-        st.error(f"**{tr('record.refused')}**\n\n{err.message(lg)}", icon="⚠️")
+        st.error(f"**{tr('record.refused')}**\n\n{err.message(lg)}", icon=":material/warning:")
     except Exception as err:
-        show_error(err)
+        show_form_error(err)
     else:
         st.session_state["record.last"] = saved
         st.session_state["record.gen"] = gen + 1

@@ -7,16 +7,26 @@ issuing a certificate writes one row to the numbered register (民发〔2015〕1
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pandas as pd
 import streamlit as st
 
 from sltcore import analytics, certificate, clock, i18n, report
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, show_error, tables, tr
+from sltcore.store import Store
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, show_error, tr
 from sltcore.ui.shell import first_run
 
+CACHE_TTL_SECONDS = 600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTHS_OFFERED = 24
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
+def _frames(_store: Store, key: str, revision: str) -> dict[str, pd.DataFrame]:
+    """All tables, read once per data revision and shared, not copied: at 100k records a copy
+    per rerun would cost a second. The files built from them never modify them."""
+    return _store.read_all()
 
 
 def _month_options(today: dt.date) -> list[tuple[int, int]]:
@@ -38,7 +48,9 @@ def _monthly(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> 
         format_func=lambda ym: tr("reports.month_label", year=ym[0], month=ym[1]),
         key="reports_month",
     )
-    if st.button(tr("reports.build"), type="primary", icon="📊", key="reports_build"):
+    if st.button(
+        tr("reports.build"), type="primary", icon=":material/table_view:", key="reports_build"
+    ):
         with st.status(tr("reports.building"), expanded=True) as status:
             bar = st.progress(0.0, text=tr("reports.step.read"))
             try:
@@ -59,7 +71,7 @@ def _monthly(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> 
             data=data,
             file_name=name,
             mime=XLSX,
-            icon="📥",
+            icon=":material/download:",
             key="reports_monthly_download",
         )
 
@@ -79,16 +91,25 @@ def _stars(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> No
         for s, e in period.ranges
     )
     st.caption(dates)
-    if st.button(tr("stars.export"), type="primary", icon="⭐", key="reports_stars_build"):
+    if st.button(
+        tr("stars.export"), type="primary", icon=":material/star:", key="reports_stars_build"
+    ):
         with st.status(tr("reports.building"), expanded=True) as status:
             bar = st.progress(0.2, text=tr("reports.step.aggregate"))
-            df = analytics.star_list(frames, period)
-            bar.progress(0.6, text=tr("reports.step.write"))
-            title = f"{tr('stars.title')}（{dates}）"
-            files = {
-                "xlsx": report.star_list_xlsx(df, language, title),
-                "csv": report.star_list_csv(df, language),
-            }
+
+            def build() -> dict[str, bytes]:
+                df = analytics.star_list(frames, period)
+                bar.progress(0.6, text=tr("reports.step.write"))
+                title = f"{tr('stars.title')}（{dates}）"
+                return {
+                    "xlsx": report.star_list_xlsx(df, language, title),
+                    "csv": report.star_list_csv(df, language),
+                }
+
+            files = attempt(build)
+            if files is None:
+                status.update(label=tr("reports.failed"), state="error")
+                return
             bar.progress(1.0, text=tr("reports.built"))
             status.update(label=tr("reports.built"), state="complete", expanded=False)
         stem = f"star-volunteers-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
@@ -102,7 +123,7 @@ def _stars(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> No
             files["xlsx"],
             f"{stem}.xlsx",
             XLSX,
-            icon="📥",
+            icon=":material/download:",
             key="reports_stars_xlsx",
         )
         right.download_button(
@@ -110,7 +131,7 @@ def _stars(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> No
             files["csv"],
             f"{stem}.csv",
             "text/csv",
-            icon="📥",
+            icon=":material/download:",
             key="reports_stars_csv",
         )
 
@@ -127,7 +148,7 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
     st.caption(tr("cert.intro"))
     vols = analytics.live_frame(frames, "volunteers")
     if vols.empty:
-        st.info(tr("cert.no_volunteers"), icon="📭")
+        st.info(tr("cert.no_volunteers"), icon=":material/inbox:")
         return
     names = dict(analytics.community_options(frames))
     labels = {
@@ -167,11 +188,13 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
         phone = right.text_input(
             tr("cert.contact_phone"), value=_setting(frames, "office.phone"), key="cert_phone"
         )
-        submitted = st.form_submit_button(tr("cert.issue"), type="primary", icon="📜")
+        submitted = st.form_submit_button(
+            tr("cert.issue"), type="primary", icon=":material/workspace_premium:"
+        )
     if submitted and volunteer_id:
         summary = certificate.service_summary(frames, volunteer_id, start, end)
         if summary.records == 0:
-            st.warning(tr("cert.no_hours"), icon="⚠️")
+            st.warning(tr("cert.no_hours"), icon=":material/warning:")
         with st.status(tr("cert.issuing"), expanded=False) as status:
             row = attempt(
                 lambda: certificate.issue(
@@ -190,12 +213,16 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
             if row is None:
                 status.update(state="error")
             else:
-                pdf = certificate.render_pdf(row, get_store().get("volunteers", volunteer_id) or {})
+                volunteer = get_store().get("volunteers", volunteer_id) or {}
+                pdf = attempt(lambda: certificate.render_pdf(row, volunteer)) or b""
                 st.session_state["cert_last"] = (row["number"], pdf)
                 status.update(label=tr("cert.issued", number=row["number"]), state="complete")
         if row is not None:
-            after_write()
-            st.toast(tr("cert.issued", number=row["number"]), icon="✅")
+            after_write()  # the register below must show the new number
+            st.session_state["cert_toast"] = tr("cert.issued", number=row["number"])
+            st.rerun()
+    if toast := st.session_state.pop("cert_toast", None):
+        st.toast(toast, icon=":material/check_circle:")
     last = st.session_state.get("cert_last")
     if last:
         number, pdf = last
@@ -205,14 +232,14 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
             f"{number}.pdf",
             "application/pdf",
             type="primary",
-            icon="📥",
+            icon=":material/download:",
             key="cert_download",
         )
 
     st.subheader(tr("cert.register"))
     register = certificate.register_frame(frames)
     if register.empty:
-        st.info(tr("cert.register.empty"), icon="📭")
+        st.info(tr("cert.register.empty"), icon=":material/inbox:")
         return
     cert_table = certificate.table_for_display(register, language)
     st.dataframe(cert_table, hide_index=True, key="cert_register")
@@ -229,7 +256,7 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
         reprint,
         f"{number}.pdf",
         "application/pdf",
-        icon="🖨️",
+        icon=":material/print:",
         key="cert_reprint_download",
     )
 
@@ -240,7 +267,8 @@ def main() -> None:
     today = clock.today()
     st.title(tr("reports.title"))
     st.caption(tr("reports.intro"))
-    frames = attempt(tables)
+    key = f"{store.backend}:{os.environ.get('SLT_BACKEND', '')}:{os.environ.get('SLT_DB', '')}"
+    frames = attempt(lambda: _frames(store, key, store.revision()))
     if frames is None:
         return
     empty = all(frames[k].empty for k in ("communities", "volunteers", "service_records"))

@@ -15,7 +15,7 @@ import streamlit as st
 from sltcore import analytics, charts, clock, i18n, report, stars
 from sltcore.schema import MEMBERSHIP, Field
 from sltcore.store import Store
-from sltcore.ui import get_store, lang, tr
+from sltcore.ui import attempt, get_store, lang, tr
 from sltcore.ui.shell import first_run
 
 CACHE_TTL_SECONDS = 600
@@ -65,16 +65,18 @@ def _star_list(
 
 
 def _filters(options: dict, today: dt.date) -> tuple[analytics.Period, list[str]]:
-    left, middle, right = st.columns([3, 2, 3], vertical_alignment="bottom")
-    kind = left.segmented_control(
+    # The period buttons get a row of their own so they never clip, whatever the page width.
+    kind = st.segmented_control(
         tr("dash.period"),
         analytics.PERIOD_KINDS,
         format_func=lambda k: tr(f"dash.period.{k}"),
+        help=tr("dash.period.help"),
         default="this_year",
         required=True,
         key="stars_period",
     )
     kind = kind or "this_year"
+    right, middle = st.columns([3, 2], vertical_alignment="bottom")  # communities, then detail
     year = start = end = None
     if kind == "service_months":
         year = middle.selectbox(tr("dash.year"), options["years"], key="stars_year")
@@ -101,7 +103,7 @@ def _filters(options: dict, today: dt.date) -> tuple[analytics.Period, list[str]
 
 def _table(df: pd.DataFrame, language: str, key: str) -> None:
     if df.empty:
-        st.info(tr("stars.empty"), icon="📭")
+        st.info(tr("stars.empty"), icon=":material/inbox:")
         return
     view = df.assign(
         membership=[_MEMBERSHIP.choice_label(m, language) for m in df["membership"]],
@@ -129,14 +131,21 @@ def main() -> None:
     language = lang()
     store = get_store()
     today = clock.today()
-    key, revision = _store_key(store), store.revision()
-    options = _options(store, key, revision, today)
+    key = _store_key(store)
+    revision = attempt(store.revision)  # an unreachable backend is a message, not a trace
+    options = None if revision is None else attempt(lambda: _options(store, key, revision, today))
+    if options is None:
+        st.stop()
     if options["empty"] and first_run(store):
         st.stop()
     st.title(tr("stars.title"))
     st.caption(tr("stars.intro"))
     period, chosen = _filters(options, today)
-    df = _star_list(store, key, revision, period.key, period, tuple(sorted(chosen)))
+    df = attempt(
+        lambda: _star_list(store, key, revision, period.key, period, tuple(sorted(chosen)))
+    )
+    if df is None:
+        st.stop()
     dates = tr("dash.range_join").join(
         tr("dash.range_text", start=i18n.fmt_date(s, language), end=i18n.fmt_date(e, language))
         for s, e in period.ranges
@@ -180,7 +189,7 @@ def main() -> None:
         data=lambda: report.star_list_xlsx(df, language, title),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon="📥",
+        icon=":material/download:",
         key="stars_xlsx",
     )
     right.download_button(
@@ -188,7 +197,7 @@ def main() -> None:
         data=lambda: report.star_list_csv(df, language),
         file_name=f"{stem}.csv",
         mime="text/csv",
-        icon="📥",
+        icon=":material/download:",
         key="stars_csv",
     )
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sltcore import i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import display_frame
 from sltcore.schema import REFERENCE_TABLES, table
 from sltcore.store import archive
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, masked, tables, tr
-from sltcore.ui.forms import record_form
-from sltcore.ui.kit import flash, show_flashes
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, masked, tr
+from sltcore.ui.forms import lang_key, record_form
+from sltcore.ui.kit import flash, form_attempt, load_frames, show_flashes
 
 store = get_store()
-frames = tables()
+frames = load_frames()
 actor = current_actor()
 lg = lang()
 show_flashes()
@@ -30,7 +31,7 @@ key = st.radio(
     list(REFERENCE_TABLES),
     format_func=lambda k: table(k).label(lg),
     horizontal=True,
-    key="tables.which",
+    key=lang_key("tables.which", lg),
 )
 t = table(key)
 df = frames[key]
@@ -55,14 +56,19 @@ text = st.text_input(
     tr("tables.search"), placeholder=tr("tables.search.placeholder"), key=f"tables.q.{key}"
 )
 found = _search(df, text)
-st.caption(tr("tables.count", count=len(found)))
+st.caption(tr("tables.count", count=i18n.fmt_number(len(found), lg, 0)))
 if found.empty:
-    st.info(tr("tables.none"), icon="ℹ️")
+    st.info(tr("tables.none"), icon=":material/info:")
 else:
-    st.dataframe(display_frame(frames, key, masked(found, t), lg), hide_index=True, width="stretch")
+    st.dataframe(
+        display_frame(frames, key, masked(found, t), lg),
+        hide_index=True,
+        width="stretch",
+        placeholder="",
+    )
 
 gen = st.session_state.get("tables.gen", 0)
-with st.expander(tr("tables.add", table=t.label(lg)), icon="➕", expanded=df.empty):
+with st.expander(tr("tables.add", table=t.label(lg)), icon=":material/add:", expanded=df.empty):
     values = record_form(
         t,
         form_key=f"tables.add.{key}.{gen}",
@@ -71,7 +77,7 @@ with st.expander(tr("tables.add", table=t.label(lg)), icon="➕", expanded=df.em
         submit_label=tr("tables.add", table=t.label(lg)),
     )
     if values is not None:
-        rows = attempt(lambda: store.append(key, [values], actor))
+        rows = form_attempt(lambda: store.append(key, [values], actor))
         if rows:
             after_write()
             st.session_state["tables.gen"] = gen + 1
@@ -79,7 +85,7 @@ with st.expander(tr("tables.add", table=t.label(lg)), icon="➕", expanded=df.em
             st.rerun()
 
 if not df.empty:
-    with st.expander(tr("tables.edit"), icon="✏️"):
+    with st.expander(tr("tables.edit"), icon=":material/edit:"):
         titles = {r["id"]: _title(r) for r in df.to_dict("records")}
         chosen = st.selectbox(
             tr("tables.pick"),
@@ -99,17 +105,21 @@ if not df.empty:
                 values=row,
             )
             if values is not None:
-                saved = attempt(lambda: store.update(key, chosen, values, row["version"], actor))
+                saved = form_attempt(
+                    lambda: store.update(key, chosen, values, row["version"], actor)
+                )
                 if saved is not None:
                     after_write()
                     flash(tr("tables.updated", title=_title(saved)))
                     st.rerun()
             st.caption(tr("tables.archive.help"))
-            if st.button(tr("tables.archive"), icon="🗄️", key=f"tables.archive.{chosen}"):
+            if st.button(
+                tr("tables.archive"), icon=":material/archive:", key=f"tables.archive.{chosen}"
+            ):
                 done = attempt(lambda: archive(store, key, chosen, row["version"], actor))
                 if done is not None:
                     after_write()
-                    flash(tr("tables.archived", title=_title(row)), icon="🗄️")
+                    flash(tr("tables.archived", title=_title(row)), icon=":material/archive:")
                     st.rerun()
 
 if st.toggle(tr("tables.show_archived"), key=f"tables.archived.{key}"):
@@ -126,5 +136,5 @@ if st.toggle(tr("tables.show_archived"), key=f"tables.archived.{key}"):
             )
             if done is not None:
                 after_write()
-                flash(tr("tables.restored", title=_title(r)), icon="♻️")
+                flash(tr("tables.restored", title=_title(r)), icon=":material/restore:")
                 st.rerun()

@@ -6,25 +6,29 @@ from typing import Any
 
 import streamlit as st
 
-from sltcore import attendance, clock, i18n, teams
+from sltcore import clock, i18n, teams
 from sltcore.refs import sorted_options
 from sltcore.schema import table
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tables, tr
-from sltcore.ui.forms import record_form
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
+from sltcore.ui.forms import lang_key, record_form
 from sltcore.ui.kit import (
     community_options,
     flash,
+    form_attempt,
     is_empty,
+    load_frames,
     open_item,
     pick,
     query_id,
     selected_row,
     show_flashes,
+    table_view,
+    volunteer_picker,
 )
 from sltcore.ui.shell import first_run
 
 store = get_store()
-frames = tables()
+frames = load_frames()
 actor = current_actor()
 lg = lang()
 today = clock.today()
@@ -70,13 +74,11 @@ def show_list() -> None:
     df = df.reset_index(drop=True)
     st.caption(tr("teams.count", count=len(df)))
     if df.empty:
-        st.info(tr("teams.none"), icon="ℹ️")
+        st.info(tr("teams.none"), icon=":material/info:")
     else:
-        picked = st.dataframe(
-            df[list(_columns())],
-            column_config=_columns(),
-            hide_index=True,
-            width="stretch",
+        picked = table_view(
+            df,
+            _columns(),
             on_select="rerun",
             selection_mode="single-row",
             key="teams.table",
@@ -84,7 +86,7 @@ def show_list() -> None:
         row = selected_row(picked)
         if row is not None and row < len(df):
             open_item("team", df.loc[row, "id"])
-    with st.expander(tr("teams.add"), icon="➕", expanded=frames["teams"].empty):
+    with st.expander(tr("teams.add"), icon=":material/add:", expanded=frames["teams"].empty):
         form_key = f"teams.add.{st.session_state.get('teams.add_gen', 0)}"
         values = record_form(
             tt,
@@ -96,7 +98,7 @@ def show_list() -> None:
             submit_label=tr("teams.add"),
         )
         if values is not None:
-            rows = attempt(lambda: store.append("teams", [values], actor))
+            rows = form_attempt(lambda: store.append("teams", [values], actor))
             if rows:
                 after_write()
                 st.session_state["teams.add_gen"] = st.session_state.get("teams.add_gen", 0) + 1
@@ -105,12 +107,12 @@ def show_list() -> None:
 
 
 def show_team(team_id: str) -> None:
-    if st.button(tr("teams.back"), icon="⬅️", key="teams.back"):
+    if st.button(tr("teams.back"), icon=":material/arrow_back:", key="teams.back"):
         open_item("team", None)
     all_teams = teams.overview(frames, lg, today)
     hit = all_teams[all_teams["id"] == team_id]
     if hit.empty:
-        st.warning(tr("teams.not_found"), icon="⚠️")
+        st.warning(tr("teams.not_found"), icon=":material/warning:")
         return
     team = hit.iloc[0]
     st.title(team["name"])
@@ -123,11 +125,11 @@ def show_team(team_id: str) -> None:
     st.subheader(tr("teams.members"))
     people = teams.members(frames, team_id, lg)
     if people.empty:
-        st.info(tr("teams.members.none"), icon="ℹ️")
+        st.info(tr("teams.members.none"), icon=":material/info:")
     else:
-        st.dataframe(
-            people[["name", "role", "mobile", "joined_on"]],
-            column_config={
+        table_view(
+            people,
+            {
                 "name": tr("volunteers.col.name"),
                 "role": tr("teams.col.role"),
                 "mobile": tr("teams.col.mobile"),
@@ -135,28 +137,23 @@ def show_team(team_id: str) -> None:
                     tr("teams.col.joined"), format="YYYY-MM-DD"
                 ),
             },
-            hide_index=True,
-            width="stretch",
         )
 
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown(f"**{tr('teams.add_members')}**")
-        options = attendance.attendee_options(frames)
-        current = set(people["volunteer_id"])
-        options = {k: v for k, v in options.items() if k not in current}
         gen = st.session_state.get("teams.gen", 0)
-        new = st.multiselect(
+        new = volunteer_picker(
+            frames,
+            f"teams.new.{team_id}.{gen}",
             tr("teams.add_members"),
-            list(options),
-            format_func=lambda v: options.get(v, v),
-            placeholder=tr("record.people.placeholder"),
-            filter_mode="contains",
-            label_visibility="collapsed",
-            key=f"teams.new.{team_id}.{gen}",
+            exclude=set(people["volunteer_id"]),
         )
         if st.button(
-            tr("teams.add_members.button"), icon="➕", key="teams.add_members", disabled=not new
+            tr("teams.add_members.button"),
+            icon=":material/add:",
+            key="teams.add_members",
+            disabled=not new,
         ):
             rows = attempt(lambda: teams.add_members(store, frames, team_id, new, actor, today))
             if rows is not None:
@@ -177,28 +174,31 @@ def show_team(team_id: str) -> None:
                 )
             )
             who = st.selectbox(
-                tr("teams.member"), list(labels), format_func=labels.get, key=f"teams.who.{team_id}"
+                tr("teams.member"),
+                list(labels),
+                format_func=labels.get,
+                key=lang_key(f"teams.who.{team_id}", lg),
             )
             me = people[people["volunteer_id"] == who].iloc[0]
             b1, b2 = st.columns(2)
             if b1.button(
                 tr("teams.make_leader"),
-                icon="⭐",
+                icon=":material/star:",
                 key="teams.leader",
                 disabled=me["role_key"] == "leader",
             ):
                 done = attempt(lambda: teams.set_leader(store, frames, team_id, who, actor) or True)
                 if done:
                     after_write()
-                    flash(tr("teams.leader_set", name=me["name"]), icon="⭐")
+                    flash(tr("teams.leader_set", name=me["name"]), icon=":material/star:")
                     st.rerun()
-            if b2.button(tr("teams.remove"), icon="➖", key="teams.remove"):
+            if b2.button(tr("teams.remove"), icon=":material/person_remove:", key="teams.remove"):
                 done = attempt(
                     lambda: teams.remove_member(store, frames, me["member_id"], actor, today)
                 )
                 if done is not None:
                     after_write()
-                    flash(tr("teams.removed", name=me["name"]), icon="➖")
+                    flash(tr("teams.removed", name=me["name"]), icon=":material/person_remove:")
                     st.rerun()
 
 

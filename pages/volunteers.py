@@ -12,22 +12,25 @@ from sltcore.refs import sorted_options
 from sltcore.schema import table
 from sltcore.stars import stars_text
 from sltcore.store import archive
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tables, tr
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
     community_options,
     flash,
+    form_attempt,
     is_empty,
+    load_frames,
     open_item,
     pick,
     query_id,
     selected_row,
     show_flashes,
+    table_view,
 )
 from sltcore.ui.shell import first_run
 
 store = get_store()
-frames = tables()
+frames = load_frames()
 actor = current_actor()
 lg = lang()
 today = clock.today()
@@ -43,13 +46,13 @@ def _choices(field: str) -> dict[str, str]:
 def _save(values: dict[str, Any], target: dict[str, Any] | None) -> None:
     """Append or update; on success go to the profile."""
     if target is None:
-        rows = attempt(lambda: store.append("volunteers", [values], actor))
+        rows = form_attempt(lambda: store.append("volunteers", [values], actor))
         if not rows:
             return
         saved, message = rows[0], tr("volunteers.added", name=rows[0]["name"])
         st.session_state["volunteers.add_gen"] = st.session_state.get("volunteers.add_gen", 0) + 1
     else:
-        saved = attempt(
+        saved = form_attempt(
             lambda: store.update("volunteers", target["id"], values, target["version"], actor)
         )
         if saved is None:
@@ -76,11 +79,13 @@ def _submit(values: dict[str, Any] | None, target: dict[str, Any] | None) -> Non
         return
     with st.container(border=True):
         for dup in pending["dups"]:
-            st.warning(tr(f"volunteers.dup.{dup.field}", link=f"“{dup.name}”"), icon="⚠️")
+            st.warning(
+                tr(f"volunteers.dup.{dup.field}", link=f"“{dup.name}”"), icon=":material/warning:"
+            )
             st.page_link(
                 "pages/volunteers.py",
                 label=dup.name,
-                icon="🙋",
+                icon=":material/person:",
                 query_params={"vol": dup.volunteer_id},
             )
         a, b = st.columns(2)
@@ -99,11 +104,11 @@ def _columns() -> dict[str, Any]:
         "mobile": tr("volunteers.col.mobile"),
         "community": tr("volunteers.col.community"),
         "membership": tr("volunteers.col.membership"),
-        "teams": tr("volunteers.col.teams"),
         "status": tr("volunteers.col.status"),
         "hours_year": hours(tr("volunteers.col.hours_year"), format="%.1f"),
         "hours_total": hours(tr("volunteers.col.hours_total"), format="%.1f"),
         "stars": tr("volunteers.col.stars"),
+        "teams": tr("volunteers.col.teams"),  # long: last, so the hours stay in view
     }
 
 
@@ -133,17 +138,15 @@ def show_list() -> None:
     with c[4]:
         status = pick(vt.field("status").label(lg), _choices("status"), "volunteers.status")
     found = volunteers.filter_volunteers(frames, query, community, membership, team, status)
-    st.caption(tr("volunteers.count", count=len(found)))
+    st.caption(tr("volunteers.count", count=i18n.fmt_number(len(found), lg, 0)))
     if found.empty:
-        st.info(tr("volunteers.none"), icon="ℹ️")
+        st.info(tr("volunteers.none"), icon=":material/info:")
     else:
         shown = volunteers.listing(frames, found, lg, today)
         shown["stars"] = shown["stars"].map(stars_text)
-        picked = st.dataframe(
-            shown[list(_columns())],
-            column_config=_columns(),
-            hide_index=True,
-            width="stretch",
+        picked = table_view(
+            shown,
+            _columns(),
             on_select="rerun",
             selection_mode="single-row",
             key="volunteers.table",
@@ -151,7 +154,9 @@ def show_list() -> None:
         row = selected_row(picked)
         if row is not None and row < len(shown):
             open_item("vol", shown.loc[row, "id"])
-    with st.expander(tr("volunteers.add"), icon="➕", expanded=frames["volunteers"].empty):
+    with st.expander(
+        tr("volunteers.add"), icon=":material/add:", expanded=frames["volunteers"].empty
+    ):
         form_key = f"volunteers.add.{st.session_state.get('volunteers.add_gen', 0)}"
         values = record_form(
             vt,
@@ -165,12 +170,12 @@ def show_list() -> None:
 
 
 def show_profile(vol_id: str) -> None:
-    if st.button(tr("volunteers.back"), icon="⬅️", key="volunteers.back"):
+    if st.button(tr("volunteers.back"), icon=":material/arrow_back:", key="volunteers.back"):
         st.session_state.pop(PENDING, None)
         open_item("vol", None)
     p = volunteers.profile(frames, vol_id, lg, today)
     if p is None:
-        st.warning(tr("volunteers.not_found"), icon="⚠️")
+        st.warning(tr("volunteers.not_found"), icon=":material/warning:")
         return
     v = p.volunteer
     level = p.progress.level
@@ -210,7 +215,10 @@ def show_profile(vol_id: str) -> None:
         )
     year_hours = i18n.fmt_hours(p.hours_year, lg)
     if p.minimum_met:
-        st.success(tr("volunteers.minimum.met", year=p.year, hours=year_hours), icon="✅")
+        st.success(
+            tr("volunteers.minimum.met", year=p.year, hours=year_hours),
+            icon=":material/check_circle:",
+        )
     else:
         st.warning(
             tr(
@@ -219,12 +227,12 @@ def show_profile(vol_id: str) -> None:
                 hours=year_hours,
                 left=i18n.fmt_hours(p.hours_to_minimum, lg),
             ),
-            icon="⏳",
+            icon=":material/hourglass_bottom:",
         )
     st.page_link(
         "pages/record.py",
         label=tr("volunteers.record_link"),
-        icon="✍️",
+        icon=":material/edit_note:",
         query_params={"vol": vol_id},
     )
 
@@ -272,7 +280,7 @@ def show_profile(vol_id: str) -> None:
                 st.page_link(
                     "pages/teams.py",
                     label=f"{t['name']}（{t['role']}）",
-                    icon="👥",
+                    icon=":material/groups:",
                     query_params={"team": t["team_id"]},
                 )
 
@@ -280,21 +288,19 @@ def show_profile(vol_id: str) -> None:
     if p.events.empty:
         st.caption(tr("volunteers.events.none"))
     else:
-        st.dataframe(
-            p.events[["date", "title", "hours", "community", "content"]],
-            column_config={
+        table_view(
+            p.events,
+            {
                 "date": st.column_config.DateColumn(tr("volunteers.col.date"), format="YYYY-MM-DD"),
                 "title": tr("volunteers.col.event"),
                 "hours": st.column_config.NumberColumn(tr("volunteers.col.hours"), format="%.1f"),
                 "community": tr("volunteers.col.community"),
                 "content": tr("events.col.content"),
             },
-            hide_index=True,
-            width="stretch",
             height=min(400, 38 + 35 * len(p.events)),
         )
 
-    with st.expander(tr("volunteers.edit"), icon="✏️"):
+    with st.expander(tr("volunteers.edit"), icon=":material/edit:"):
         values = record_form(
             vt,
             form_key=f"volunteers.edit.{vol_id}.{v['version']}",
@@ -303,13 +309,13 @@ def show_profile(vol_id: str) -> None:
             values=v,
         )
         _submit(values, {"id": vol_id, "version": v["version"]})
-    with st.expander(tr("volunteers.archive"), icon="🗄️"):
+    with st.expander(tr("volunteers.archive"), icon=":material/archive:"):
         st.caption(tr("volunteers.archive.help"))
         if st.button(tr("volunteers.archive.confirm", name=v["name"]), key="volunteers.archive"):
             done = attempt(lambda: archive(store, "volunteers", vol_id, v["version"], actor))
             if done is not None:
                 after_write()
-                flash(tr("volunteers.archived", name=v["name"]), icon="🗄️")
+                flash(tr("volunteers.archived", name=v["name"]), icon=":material/archive:")
                 open_item("vol", None)
 
 

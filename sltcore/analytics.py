@@ -346,6 +346,15 @@ def _hours_until(p: Prepared, day: dt.date) -> pd.Series:
     return done.groupby("volunteer_id", sort=False)["hours"].sum()
 
 
+def _attach(base: pd.DataFrame, key: str, agg: pd.DataFrame) -> pd.DataFrame:
+    """`base` with `agg`'s columns looked up by `base[key]` (a left join that also works when
+    either side is empty and the key dtypes differ)."""
+    out = base.copy()
+    for col in agg.columns:
+        out[col] = out[key].map(agg[col]) if len(agg) else np.nan
+    return out
+
+
 def _round(df: pd.DataFrame, cols: Iterable[str], digits: int = 2) -> pd.DataFrame:
     for c in cols:
         df[c] = df[c].astype("float64").round(digits)
@@ -428,7 +437,7 @@ def hours_by_community(
             ],
             ignore_index=True,
         )
-    out = base.merge(agg, left_on="community_id", right_index=True, how="left")
+    out = _attach(base, "community_id", agg)
     out[["hours", "records", "volunteers"]] = out[["hours", "records", "volunteers"]].fillna(0)
     out = out.astype({"records": "int64", "volunteers": "int64"})
     out = out.sort_values("hours", ascending=False, kind="stable").reset_index(drop=True)
@@ -477,9 +486,9 @@ def _by_month_and_community(
             ignore_index=True,
         )
     full = grid.merge(base, how="cross")
-    out = full.merge(agg, on=["_m", "community_id"], how="left")
-    out[name] = out[name].fillna(0)
-    return out.drop(columns="_m").reset_index(drop=True)
+    cells = dict(zip(zip(agg["_m"], agg["community_id"], strict=True), agg[name], strict=True))
+    full[name] = [cells.get(k, 0) for k in zip(full["_m"], full["community_id"], strict=True)]
+    return full.drop(columns="_m").reset_index(drop=True)
 
 
 def monthly_hours(
@@ -532,9 +541,7 @@ def hours_by_category(
     keys = [c.key for c in CATEGORY]
     if NO_CATEGORY in agg.index or any(k not in keys for k in agg.index):
         keys += [k for k in agg.index if k not in keys]
-    out = pd.DataFrame({"category": keys}).merge(
-        agg, left_on="category", right_index=True, how="left"
-    )
+    out = _attach(pd.DataFrame({"category": keys}), "category", agg)
     out[["hours", "records"]] = out[["hours", "records"]].fillna(0)
     out = out.astype({"records": "int64"})
     out = out.sort_values("hours", ascending=False, kind="stable").reset_index(drop=True)
@@ -573,7 +580,7 @@ def active_share(
         registered=("id", "size"), active=("active", "sum")
     )
     out = _community_rows(p, chosen)[["community_id", "community"]]
-    out = out.merge(agg, left_on="community_id", right_index=True, how="left")
+    out = _attach(out, "community_id", agg)
     out[["registered", "active"]] = out[["registered", "active"]].fillna(0).astype("int64")
     out["share"] = (out["active"] / out["registered"].where(out["registered"] > 0)).round(4)
     return out.sort_values("share", ascending=False, kind="stable", na_position="last").reset_index(
@@ -640,7 +647,7 @@ def hours_by_programme(
         hours=("hours", "sum"), records=("hours", "size")
     )
     progs = p.programmes.rename(columns={"id": "programme_id", "name": "programme"})
-    out = progs.merge(agg, left_on="programme_id", right_index=True, how="left")
+    out = _attach(progs, "programme_id", agg)
     rest = [k for k in agg.index if k not in set(progs["programme_id"])]
     if rest:
         other = agg.loc[rest].sum()

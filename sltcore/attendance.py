@@ -22,6 +22,7 @@ from sltcore.auth import Actor
 from sltcore.codec import row_from_frame
 from sltcore.errors import DeskError, NotFoundError, ValidationError
 from sltcore.identity import mask_phone
+from sltcore.refs import titles
 from sltcore.schema import table
 from sltcore.store.base import Store, archive
 from sltcore.validation import MAX_HOURS_PER_DAY
@@ -96,33 +97,38 @@ def team_names_by_volunteer(frames: Mapping[str, pd.DataFrame]) -> pd.Series:
     return joined.groupby("v")["n"].agg("、".join)
 
 
-def attendee_options(frames: Mapping[str, pd.DataFrame]) -> dict[str, str]:
-    """volunteer id -> `张三 · 138****5678 · 幸福一村 · 幸福一村治安维护志愿服务队`.
+def attendee_options(
+    frames: Mapping[str, pd.DataFrame], ids: Sequence[str] | None = None
+) -> dict[str, str]:
+    """volunteer id -> `张三 · 138****5678 · 幸福一村 · 幸福一村治安维护志愿服务队`, by name.
 
-    The label carries what a coordinator types to find someone: part of the name, the last
-    digits of the phone, the community or a team; the select box filters on it ("contains").
-    Only volunteers whose status is active are offered.
+    The label shows what tells two people apart (masked phone, community, teams). With `ids`
+    only those volunteers (live ones) are labelled, in that order.
     """
     vols = frames["volunteers"]
     if vols.empty:
         return {}
-    vols = vols[vols["status"].fillna("active") == "active"]
-    community = vols["community_id"].map(frames["communities"].set_index("id")["name"])
-    teams = vols["id"].map(team_names_by_volunteer(frames))
+    if ids is not None:
+        vols = vols.set_index("id", drop=False).reindex(list(ids)).dropna(subset=["id"])
+    community = vols["community_id"].map(titles(frames, "communities")).astype("string")
+    teams = vols["id"].map(team_names_by_volunteer(frames)).astype("string")
     label = (
         vols["name"].fillna("")
         + " · "
-        + vols["mobile"].map(mask_phone).fillna("")
+        + vols["mobile"].map(mask_phone, na_action="ignore").fillna("")
         + (" · " + community).fillna("")
         + (" · " + teams).fillna("")
     )
-    order = vols["name"].fillna("").argsort(kind="stable")
-    ids = vols["id"].to_numpy()[order]
-    return dict(zip(ids, label.to_numpy()[order], strict=True))
+    order = range(len(vols)) if ids is not None else vols["name"].fillna("").argsort(kind="stable")
+    return dict(zip(vols["id"].to_numpy()[order], label.to_numpy()[order], strict=True))
 
 
-def search(frames: Mapping[str, pd.DataFrame], query: str) -> list[str]:
-    """Volunteer ids matching part of a name, a phone suffix, or part of a team's name."""
+def search(frames: Mapping[str, pd.DataFrame], query: str, active_only: bool = True) -> list[str]:
+    """Volunteer ids matching part of a name, a phone suffix, or part of a team's name.
+
+    Sorted by name. `active_only` leaves out paused and departed volunteers, who are not
+    offered for new service records.
+    """
     q = query.strip()
     vols = frames["volunteers"]
     if not q or vols.empty:
@@ -135,7 +141,9 @@ def search(frames: Mapping[str, pd.DataFrame], query: str) -> list[str]:
     if len(hit_teams):
         tm = frames["team_members"]
         mask |= vols["id"].isin(tm.loc[tm["team_id"].isin(hit_teams), "volunteer_id"])
-    return vols.loc[mask, "id"].tolist()
+    if active_only:
+        mask &= vols["status"].fillna("active") == "active"
+    return vols.loc[mask].sort_values("name", kind="stable")["id"].tolist()
 
 
 # --- the rules, checked before writing -----------------------------------------------------

@@ -29,7 +29,11 @@ COMMUNITY_COLOURS: dict[str, str] = dict(
 EXTRA_COLOURS = ("#9c755f", "#8c8c8c", "#ff9da7", "#5f6b7a")  # communities added later
 NEUTRAL = "#5f7f99"  # charts not about communities
 STAR = "#e0a100"
-HEIGHT = 300
+HEIGHT = 240  # plot area of vertical-bar charts; axes and legend come on top of it
+ROW_HEIGHT = 26  # per bar of a horizontal-bar chart, so every label stays readable
+# Width follows the page, height is the plot area's own (Streamlit's default "fit" would
+# squeeze the plot to make room for axes and legends).
+AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 _CATEGORY_FIELD = Field("category", "服务类别", "Service category", "choice", choices=CATEGORY)
 _KIND_FIELD = Field("kind", "类型", "Kind", "choice", choices=PROGRAMME_KIND)
@@ -66,14 +70,20 @@ def level_label(level: int, lang: str = "zh") -> str:
 def _base(df: pd.DataFrame, title: str) -> alt.Chart:
     if len(df) > MAX_ROWS:  # a programming error: charts take aggregates, never raw records
         raise ValueError(f"chart data has {len(df)} rows; aggregate first")
-    return alt.Chart(df.reset_index(drop=True), title=alt.Title(title, anchor="start"))
+    return alt.Chart(
+        df.reset_index(drop=True), title=alt.Title(title, anchor="start"), autosize=AUTOSIZE
+    )
 
 
-def _community_colour(df: pd.DataFrame, lang: str) -> alt.Color:
+def _rows_height(n: int) -> int:
+    return max(3, n) * ROW_HEIGHT
+
+
+def _community_colour(df: pd.DataFrame, lang: str, columns: int = 4) -> alt.Color:
     return alt.Color(
         "community:N",
         scale=community_scale(df["community"].tolist()),
-        legend=alt.Legend(title=_t("dash.axis.community", lang), orient="bottom"),
+        legend=alt.Legend(title=None, orient="bottom", columns=columns, symbolType="square"),
     )
 
 
@@ -100,20 +110,27 @@ def hours_by_community_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
                 alt.Tooltip("volunteers:Q", title=_t("dash.axis.active", lang), format=","),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_rows_height(len(data)))
     )
 
 
-def _monthly_stacked(df: pd.DataFrame, value: str, axis_key: str, title: str, lang: str):
-    data = df[["month", "community", value]]
+def _fixed_order(names: pd.Series) -> list[int]:
+    order = {n: i for i, n in enumerate(COMMUNITY_NAMES)}
+    return [order.get(n, len(order)) for n in names]
+
+
+def _monthly_stacked(
+    df: pd.DataFrame, value: str, axis_key: str, title: str, lang: str, columns: int
+) -> alt.Chart:
+    data = df[["month", "community", value]].assign(stack=lambda d: _fixed_order(d["community"]))
     return (
         _base(data, title)
         .mark_bar()
         .encode(
             x=alt.X("month:O", title=_t("dash.axis.month", lang), axis=alt.Axis(labelAngle=-45)),
             y=alt.Y(f"sum({value}):Q", title=_t(axis_key, lang)),
-            color=_community_colour(data, lang),
-            order=alt.Order("community:N"),
+            color=_community_colour(data, lang, columns),
+            order=alt.Order("stack:Q"),
             tooltip=[
                 alt.Tooltip("month:O", title=_t("dash.axis.month", lang)),
                 alt.Tooltip("community:N", title=_t("dash.axis.community", lang)),
@@ -125,12 +142,13 @@ def _monthly_stacked(df: pd.DataFrame, value: str, axis_key: str, title: str, la
 
 
 def monthly_hours_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
-    return _monthly_stacked(df, "hours", "dash.axis.hours", _t("dash.chart.monthly", lang), lang)
+    title = _t("dash.chart.monthly", lang)
+    return _monthly_stacked(df, "hours", "dash.axis.hours", title, lang, len(COMMUNITY_NAMES))
 
 
 def registrations_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
     title = _t("dash.chart.registrations", lang)
-    return _monthly_stacked(df, "registrations", "dash.axis.registrations", title, lang)
+    return _monthly_stacked(df, "registrations", "dash.axis.registrations", title, lang, 4)
 
 
 def category_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
@@ -154,7 +172,7 @@ def category_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
                 alt.Tooltip("records:Q", title=_t("dash.axis.records", lang), format=","),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_rows_height(len(data)))
     )
 
 
@@ -248,12 +266,13 @@ def top_volunteers_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
                 alt.Tooltip("records:Q", title=_t("dash.axis.records", lang), format=","),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_rows_height(len(data)))
     )
 
 
 def programme_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
-    data = df[["programme_id", "programme", "kind", "hours", "records"]].copy()
+    """Programmes with hours in the period (the frame also lists those without)."""
+    data = df.loc[df["hours"] > 0, ["programme_id", "programme", "kind", "hours", "records"]]
     data["label"] = [
         _t("dash.no_programme", lang) if pid == analytics.NO_PROGRAMME else name
         for pid, name in zip(data["programme_id"], data["programme"], strict=True)
@@ -275,7 +294,7 @@ def programme_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
                 alt.Tooltip("records:Q", title=_t("dash.axis.records", lang), format=","),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_rows_height(len(data)))
     )
 
 

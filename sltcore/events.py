@@ -123,17 +123,29 @@ def filter_events(
     return df[mask]
 
 
-def recordable(frames: dict[str, pd.DataFrame], today: dt.date, lang: str) -> dict[str, str]:
-    """id -> label of events one may record attendance for: not cancelled, last year on.
+RECENT_DAYS = 92  # the record form offers about a quarter of events; older ones via their page
+
+
+def recordable(
+    frames: dict[str, pd.DataFrame],
+    today: dt.date,
+    lang: str,
+    days_back: int = RECENT_DAYS,
+    include: str | None = None,
+) -> dict[str, str]:
+    """id -> label of events one may record attendance for: not cancelled, recent.
 
     Past and today's events first (newest on top), then planned ones, so the usual choice, an
-    event that just happened, is at the top of the list.
+    event that just happened, is at the top of the list. `include` adds one older event (the
+    one a coordinator came from, "record hours for this event").
     """
     ev = frames["events"]
     if ev.empty:
         return {}
     day = ev["date"].dt.date
-    keep = (ev["status"] != "cancelled") & (day >= today - dt.timedelta(days=366))
+    keep = (ev["status"] != "cancelled") & (
+        (day >= today - dt.timedelta(days=days_back)) | (ev["id"] == include)
+    )
     ev = ev[keep].assign(_day=day[keep], _future=day[keep] > today)
     ev = pd.concat(
         [
@@ -141,8 +153,10 @@ def recordable(frames: dict[str, pd.DataFrame], today: dt.date, lang: str) -> di
             ev[ev["_future"]].sort_values("_day"),
         ]
     )
-    names = titles(frames, "communities")
-    return {r["id"]: event_label(r, names, lang) for r in ev.to_dict("records")}
+    dates = {d: i18n.fmt_date(d, lang) for d in ev["_day"].unique()}  # babel once per day
+    community = ev["community_id"].map(titles(frames, "communities")).astype("string")
+    label = ev["_day"].map(dates) + " · " + ev["title"].fillna("") + (" · " + community).fillna("")
+    return dict(zip(ev["id"], label, strict=True))
 
 
 def attendance(frames: dict[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
@@ -156,8 +170,8 @@ def attendance(frames: dict[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
         {
             "record_id": rec["id"],
             "volunteer_id": rec["volunteer_id"],
-            "name": rec["volunteer_id"].map(names).fillna(rec["volunteer_id"]),
-            "mobile": rec["volunteer_id"].map(phones).fillna(""),
+            "name": rec["volunteer_id"].map(names).astype("string").fillna(rec["volunteer_id"]),
+            "mobile": rec["volunteer_id"].map(phones).astype("string").fillna(""),
             "hours": rec["hours"],
             "content": rec["content"].fillna(""),
             "recorder": rec["recorder"].fillna(""),

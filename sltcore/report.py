@@ -164,80 +164,44 @@ def _records_sheet(
     period: analytics.Period,
     lang: str,
 ) -> int:
-    recs = analytics.live_frame(frames, "service_records")
-    recs = recs[period.mask(recs["date"])].sort_values(["date", "community_id"], kind="stable")
+    """The month's service records: exactly the rows the totals are made of (live, confirmed,
+    of a live volunteer), without ID numbers or phone numbers."""
     vols = analytics.live_frame(frames, "volunteers").set_index("id")
+    recs = analytics.live_frame(frames, "service_records")
+    keep = recs["confirmed"].fillna(True).astype(bool) & recs["volunteer_id"].isin(vols.index)
+    recs = recs[keep & period.mask(recs["date"])].sort_values(["date", "community_id"])
     evs = analytics.live_frame(frames, "events").set_index("id")
     coms = analytics.live_frame(frames, "communities").set_index("id")["name"]
     t = schema_table("service_records")
-    headers = [
-        t.field("date").label(lang),
-        t.field("community_id").label(lang),
-        t.field("volunteer_id").label(lang),
-        _t("reports.wb.volunteer_no", lang),
-        _t("reports.wb.event", lang),
-        _t("dash.axis.category", lang),
-        t.field("hours").label(lang),
-        t.field("place").label(lang),
-        t.field("service_object").label(lang),
-        t.field("content").label(lang),
-        t.field("person_in_charge").label(lang),
-        t.field("recorder").label(lang),
-        t.field("confirmed").label(lang),
-    ]
-    formats = [
-        "date",
-        "text",
-        "text",
-        "text",
-        "text",
-        "text",
-        "num",
-        "text",
-        "text",
-        "text",
-        "text",
-        "text",
-        "text",
-    ]
-    name = vols["name"].reindex(recs["volunteer_id"]).to_numpy()
-    number = vols["bv_number"].reindex(recs["volunteer_id"]).to_numpy()
-    title = evs["title"].reindex(recs["event_id"]).to_numpy()
-    category = evs["category"].reindex(recs["event_id"]).to_numpy()
-    community = coms.reindex(recs["community_id"]).to_numpy()
-    rows = []
-    for i, r in enumerate(recs.itertuples(index=False)):
-        rows.append(
-            [
-                r.date,
-                community[i],
-                name[i],
-                number[i],
-                title[i],
-                _category(category[i], lang) if isinstance(category[i], str) else None,
-                r.hours,
-                r.place,
-                r.service_object,
-                r.content,
-                r.person_in_charge,
-                r.recorder,
-                _t("reports.wb.yes" if r.confirmed else "reports.wb.no", lang),
-            ]
-        )
-    rows = [
-        [
-            None if isinstance(v, float) and pd.isna(v) and f == "text" else v
-            for v, f in zip(row, formats, strict=True)
-        ]
-        for row in rows
-    ]
-    w.table(ws, 0, 0, headers, rows, formats)
-    widths = [11, 10, 10, 14, 18, 10, 8, 16, 12, 30, 10, 10, 8]
-    for j, width in enumerate(widths):
-        ws.set_column(j, j, width)
+
+    def text(values: object) -> list[object]:
+        return [v if isinstance(v, str) else None for v in values]
+
+    category = evs["category"].reindex(recs["event_id"])
+    columns = [  # header, cell format, values, width
+        (t.field("date").label(lang), "date", list(recs["date"]), 11),
+        (t.field("community_id").label(lang), "text",
+         text(coms.reindex(recs["community_id"])), 10),
+        (t.field("volunteer_id").label(lang), "text",
+         text(vols["name"].reindex(recs["volunteer_id"])), 10),
+        (_t("reports.wb.volunteer_no", lang), "text",
+         text(vols["bv_number"].reindex(recs["volunteer_id"])), 14),
+        (_t("reports.wb.event", lang), "text", text(evs["title"].reindex(recs["event_id"])), 18),
+        (_t("dash.axis.category", lang), "text",
+         [_category(c, lang) if isinstance(c, str) else None for c in category], 10),
+        (t.field("hours").label(lang), "num", list(recs["hours"]), 8),
+    ] + [
+        (t.field(k).label(lang), "text", text(recs[k]), width)
+        for k, width in (("place", 16), ("service_object", 12), ("content", 30),
+                         ("person_in_charge", 10), ("recorder", 10))
+    ]  # fmt: skip
+    rows = [list(values) for values in zip(*(c[2] for c in columns), strict=True)]
+    w.table(ws, 0, 0, [c[0] for c in columns], rows, [c[1] for c in columns])
+    for j, column in enumerate(columns):
+        ws.set_column(j, j, column[3])
     ws.freeze_panes(1, 0)
     if rows:
-        ws.autofilter(0, 0, len(rows), len(headers) - 1)
+        ws.autofilter(0, 0, len(rows), len(columns) - 1)
     return len(rows)
 
 

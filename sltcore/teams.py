@@ -67,7 +67,10 @@ def members(frames: Frames, team_id: str, lang: str) -> pd.DataFrame:
             "member_id": tm["id"],
             "version": tm["version"],
             "volunteer_id": tm["volunteer_id"],
-            "name": tm["volunteer_id"].map(vols["name"]).fillna(tm["volunteer_id"]),
+            "name": tm["volunteer_id"]
+            .map(vols["name"])
+            .astype("string")
+            .fillna(tm["volunteer_id"]),
             "mobile": tm["volunteer_id"].map(vols["mobile"]).map(mask_phone, na_action="ignore"),
             "role_key": tm["role"],
             "role": label_column(tm["role"], choice_map("team_members", "role", lang)),

@@ -85,7 +85,7 @@ def listing(
             "membership": label_column(
                 vols["membership"], choice_map("volunteers", "membership", lang)
             ),
-            "teams": vols["id"].map(team_names_by_volunteer(frames)).fillna(""),
+            "teams": vols["id"].map(team_names_by_volunteer(frames)).astype("string").fillna(""),
             "status": label_column(vols["status"], choice_map("volunteers", "status", lang)),
             "hours_year": vols["id"].map(hours["year"]).fillna(0.0),
             "hours_total": total,

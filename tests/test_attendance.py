@@ -89,18 +89,34 @@ def test_options_label_carries_name_phone_suffix_community_and_team(world):
     li = opts[world["people"][1]["id"]]
     assert "李强" in li and "1234" in li and "幸福一村" in li and "绿色环保" in li
     assert "13900001234" not in li  # masked
-    assert world["people"][3]["id"] not in opts  # paused volunteers are not offered
+    only = attendance.attendee_options(world["store"].read_all(), [world["people"][2]["id"]])
+    assert list(only) == [world["people"][2]["id"]]
 
 
 @pytest.mark.parametrize(
     ("query", "names"),
-    [("王", {"王秀英", "王伟"}), ("5678", {"王秀英"}), ("绿色环保", {"李强"}), ("", set())],
+    [
+        ("王", {"王秀英"}),
+        ("5678", {"王秀英"}),
+        ("绿色环保", {"李强"}),
+        ("", set()),
+        ("9999", set()),
+    ],
 )
 def test_search_by_name_phone_suffix_or_team(world, query, names):
     frames = world["store"].read_all()
     found = attendance.search(frames, query)
     by_id = dict(zip(frames["volunteers"]["id"], frames["volunteers"]["name"], strict=True))
-    assert {by_id[v] for v in found} == names
+    assert {by_id[v] for v in found} == names  # 王伟 (…9999) is paused: not offered
+
+
+def test_search_can_include_paused_volunteers(world):
+    frames = world["store"].read_all()
+    names = dict(zip(frames["volunteers"]["id"], frames["volunteers"]["name"], strict=True))
+    assert [names[v] for v in attendance.search(frames, "王", active_only=False)] == [
+        "王伟",
+        "王秀英",
+    ]
 
 
 def test_happy_path_writes_all_records_in_one_call(world):

@@ -13,9 +13,16 @@ TEXTS = {
     "dash.period.last_month": ("上月", "Last month"),
     "dash.period.this_quarter": ("本季度", "This quarter"),
     "dash.period.this_year": ("今年", "This year"),
-    "dash.period.service_months": ("志愿服务月（3月和12月）", "Service months (Mar & Dec)"),
+    "dash.period.service_months": ("志愿服务月", "Service months"),
+    "dash.period.help": (
+        "本月、本季度和今年都截至今天，与上一个月、季度、年的同一段时间比较；志愿服务月是所选年份"
+        "的3月（3月5日学雷锋日）和12月，与上一年同月比较；自定义时段与紧挨其前、天数相同的时段比较。",
+        "This month, quarter and year run up to today and compare with the same stretch of the "
+        "previous month, quarter or year; the service months are March (Lei Feng Day, 5 March) "
+        "and December of the chosen year, compared with the year before; a custom range compares "
+        "with the same number of days just before it.",
+    ),
     "dash.period.custom": ("自定义", "Custom range"),
-    "dash.period.month": ("整月", "Whole month"),
     "dash.year": ("年份", "Year"),
     "dash.range": ("起止日期（含首尾两天）", "From – to (both days included)"),
     "dash.communities": ("社区", "Communities"),
@@ -33,6 +40,13 @@ TEXTS = {
     "dash.fig.events": ("活动场次", "Events"),
     "dash.fig.hours_per_active": ("人均服务时长（小时）", "Hours per active volunteer"),
     "dash.fig.new_registrations": ("新注册志愿者", "New registrations"),
+    "dash.metric.registered": ("在册志愿者", "Registered"),
+    "dash.metric.active": ("参与志愿者", "Active"),
+    "dash.metric.hours": ("服务小时数", "Hours"),
+    "dash.metric.events": ("活动场次", "Events"),
+    "dash.metric.hours_per_active": ("人均小时数", "Hours / active"),
+    "dash.metric.new_registrations": ("新注册", "New"),
+    "dash.metric.previous": ("上期：{value}", "Previous period: {value}"),
     "dash.fig.registered.help": (
         "截至统计期末已注册、未退出的志愿者（按志愿者所属社区）",
         "Registered by the period's end and not left (by home community)",
@@ -57,8 +71,6 @@ TEXTS = {
         "注册日期在统计期内的志愿者",
         "Volunteers whose registration date falls in the period",
     ),
-    "dash.delta_description": ("与上期相比", "vs previous period"),
-    "dash.no_previous": ("上期为0", "previous was 0"),
     # --- charts: titles, captions, axes ------------------------------------------------
     "dash.chart.by_community": ("各社区服务时长", "Service hours by community"),
     "dash.chart.by_community.caption": (
@@ -194,7 +206,6 @@ TEXTS = {
     "stars.col.near_next": ("即将晋级", "Close to next"),
     "stars.col.below_minimum": ("今年不足20小时", "Under 20 h this year"),
     "stars.yes": ("是", "yes"),
-    "stars.no": ("", ""),
     "stars.empty": ("没有符合条件的志愿者。", "No volunteer matches."),
     "stars.export": ("导出星级志愿者名单", "Export the star list"),
     "stars.export.xlsx": ("下载 Excel", "Download Excel"),
@@ -250,11 +261,8 @@ TEXTS = {
     "reports.wb.day": ("日期", "Day"),
     "reports.wb.no_records": ("本月没有服务记录。", "No service records this month."),
     "reports.wb.event": ("活动", "Event"),
-    "reports.wb.yes": ("是", "yes"),
-    "reports.wb.no": ("否", "no"),
     "reports.wb.volunteer_no": ("志愿者编号", "Volunteer no."),
     # --- certificates ------------------------------------------------------------------
-    "cert.title": ("志愿服务记录证明", "Volunteer service certificate"),
     "cert.intro": (
         "依据民政部《关于规范志愿服务记录证明工作的指导意见》（民发〔2015〕149号）出具。"
         "每份证明有唯一编号，登记在“服务记录证明登记”中；身份证号只显示部分数字。",
@@ -281,14 +289,6 @@ TEXTS = {
     "cert.no_hours": (
         "该志愿者在所选期间没有已确认的服务记录，仍可出具（时长为0）。",
         "This volunteer has no confirmed hours in that range; a certificate would show 0 hours.",
-    ),
-    "cert.summary": (
-        "{name}：{start}至{end}共{records}次服务，{hours}小时",
-        "{name}: {records} services, {hours} h from {start} to {end}",
-    ),
-    "cert.busy": (
-        "证明编号被占用次数过多，请稍后再试。",
-        "Could not get a free certificate number; please try again.",
     ),
     # the PDF itself (always Chinese: it is an official document)
     "cert.pdf.heading": ("志愿服务记录证明", "Volunteer service certificate"),
@@ -322,6 +322,5 @@ TEXTS = {
         "如需核实，请致电出具单位并提供证明编号。",
         "To verify, call the issuing unit.",
     ),
-    "cert.pdf.events": ("{n}次活动", "{n} events"),
     "cert.default.issuer": ("三里屯街道志愿服务分中心", "Sanlitun volunteer service sub-centre"),
 }

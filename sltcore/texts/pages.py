@@ -8,7 +8,32 @@ TEXTS = {
         "Not shown, to protect personal data. Leave empty to keep it; type the full new number "
         "to correct it.",
     ),
+    "forms.refused": (
+        "没有保存，请改正下面的内容后再保存（已填写的内容都还在）：",
+        "Nothing was saved. Correct the points below and save again (what you typed is kept):",
+    ),
     "forms.tags_help": ("多项用顿号“、”或逗号分隔", "Separate several with commas"),
+    # --- volunteer picker (record activity, team members) ----------------------------------
+    "picker.search": ("查找志愿者", "Find volunteers"),
+    "picker.search.placeholder": (
+        "输入姓名中的字、手机号后四位或队伍名，按回车",
+        "Part of a name, the last phone digits or a team; press Enter",
+    ),
+    "picker.found": ("找到 {count} 人，请在下面选择", "{count} found: choose below"),
+    "picker.too_many": (
+        "找到 {count} 人，只列出前 {limit} 人。请多输入几个字缩小范围。",
+        "{count} found; only the first {limit} are listed. Type more to narrow it down.",
+    ),
+    "picker.none": (
+        "没有找到。可以只输入姓名中的一个字、手机号后四位或队伍名的一部分。",
+        "Nobody found. Try one character of the name, the last four phone digits or part of "
+        "a team's name.",
+    ),
+    "picker.add_all": ("全部加入（{count} 人）", "Add all {count}"),
+    "picker.placeholder": (
+        "在上方查找后，从这里选择（可多选）",
+        "Search above, then choose here (several)",
+    ),
     # --- 记录活动 record activity ------------------------------------------------------------
     "record.title": ("记录活动", "Record activity"),
     "record.intro": (
@@ -28,21 +53,17 @@ TEXTS = {
         "输入日期或活动名称查找，例如 11月28日 或 巡逻",
         "Type a date or a title, e.g. 28 Nov or patrol",
     ),
+    "record.event.help": (
+        "这里列出近三个月的活动。更早的活动请在“活动”页打开，再点“为这次活动记录时长”。",
+        "Events of the last three months. For an older one, open it on the Events page and "
+        "use “Record hours for this event”.",
+    ),
     "record.no_events": (
         "还没有可以记录的活动。请选上方的“新建活动”，填写活动信息。",
         "No event to record yet. Choose “Create a new event” above and fill it in.",
     ),
     "record.duration": ("活动时长 {hours}", "Event length {hours}"),
     "record.people": ("参加的志愿者", "Attendees"),
-    "record.people.placeholder": (
-        "输入姓名、手机尾号或队伍名查找，可选多人",
-        "Type part of a name, a phone suffix or a team; pick several",
-    ),
-    "record.people.help": (
-        "输入队伍名后可用“全选”一次加入整个队伍；输入手机号后四位可区分同名的人。",
-        "Type a team's name and use “Select all” to add the whole team; the last four phone "
-        "digits tell people with the same name apart.",
-    ),
     "record.archived_tag": ("已归档", "archived"),
     "record.no_volunteers": (
         "还没有登记志愿者，请先到“志愿者”页面登记。",
@@ -52,6 +73,10 @@ TEXTS = {
     "record.hours.default": (
         "每人默认 {hours}（活动时长），可逐人修改。",
         "Each person defaults to {hours} (the event's length); change anyone's hours below.",
+    ),
+    "record.hours.no_people": (
+        "在 ② 中选出参加的志愿者后，这里会列出每个人的服务时长。",
+        "Once you pick the attendees in ②, each person's hours are listed here.",
     ),
     "record.hours.no_default": (
         "这次活动没有填写起止时间，请为每人填写服务时长。",
@@ -79,6 +104,7 @@ TEXTS = {
         "刚刚保存：{title}，{count} 人，共 {hours}。如有错误可以撤销。",
         "Just saved: {title}, {count} people, {hours} in total. Undo it if it was a mistake.",
     ),
+    "record.open_event": ("查看这次活动", "Open the event"),
     "record.undo": ("撤销这次录入", "Undo this entry"),
     "record.undone": ("已撤销：{count} 条记录已归档", "Undone: {count} records archived"),
     "record.footer": (

@@ -25,6 +25,24 @@ _MASKS = {"id_number": mask_id, "phone": mask_phone, "address": mask_address}
 KEEP = object()  # an edit form's empty PII box: keep the stored value
 
 
+def lang_key(key: str, lang: str) -> str:
+    """The key of a widget whose option labels are translated: one per language.
+
+    Streamlit remembers a select box's or radio's choice by its label, so after a language
+    switch the old label matches no option and the widget shows nothing chosen. A key per
+    language, seeded with the value chosen under the other language, keeps the choice and shows
+    it in the new language. The default language keeps the plain key.
+    """
+    keys = {code: key if code == i18n.DEFAULT_LANG else f"{key}@{code}" for code in i18n.LANGS}
+    new = keys.get(lang, key)
+    if new not in st.session_state:
+        for code, other in keys.items():
+            if code != lang and other in st.session_state:
+                st.session_state[new] = st.session_state[other]
+                break
+    return new
+
+
 def label(f: Field, lang: str) -> str:
     """The field's label, with a star when it must be filled."""
     return f.label(lang) + (" *" if f.required else "")
@@ -123,7 +141,7 @@ def field_input(
                 keys,
                 index=keys.index(current) if current in keys else None,
                 format_func=lambda k: f.choice_label(k, lang),
-                key=key,
+                key=lang_key(key, lang),
                 help=helptext,
                 placeholder=i18n.t("forms.choose", lang),
             )
@@ -203,7 +221,7 @@ def record_form(
                 f, key=f"{form_key}.{f.key}", lang=lang, value=(values or {}).get(f.key)
             )
         submitted = st.form_submit_button(
-            submit_label or i18n.t("common.save", lang), type="primary", icon="💾"
+            submit_label or i18n.t("common.save", lang), type="primary", icon=":material/save:"
         )
     if not submitted:
         return None

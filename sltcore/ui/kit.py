@@ -6,19 +6,38 @@ touching it; like it, this module may import streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from sltcore import attendance
 from sltcore.auth import Actor
+from sltcore.errors import ValidationError
 from sltcore.refs import sorted_options
-from sltcore.ui import tr
+from sltcore.schema import TABLE_BY_KEY
+from sltcore.ui import attempt, lang, show_error, tables, tr
+from sltcore.ui.forms import lang_key
 
+T = TypeVar("T")
 _FLASH = "kit.flash"
+PICK_LIMIT = 200  # matches offered at once: keeps each rerun small at thousands of volunteers
 
 
-def flash(message: str, icon: str = "✅") -> None:
+def load_frames() -> dict[str, pd.DataFrame]:
+    """Every table (cached), or, when the store cannot be read, a message and the page stops.
+
+    A backend that is down (no network to Google, a locked file) is a sentence in the page's
+    language, never a traceback.
+    """
+    frames = attempt(tables)
+    if frames is None:
+        st.stop()
+    return frames
+
+
+def flash(message: str, icon: str = ":material/check_circle:") -> None:
     """A toast shown on the next run (a toast raised just before `st.rerun()` would be lost)."""
     st.session_state.setdefault(_FLASH, []).append((message, icon))
 
@@ -35,7 +54,7 @@ def pick(label: str, options: Mapping[str, str], key: str) -> str | None:
         label,
         keys,
         format_func=lambda k: tr("common.all") if k == "" else options.get(k, k),
-        key=key,
+        key=lang_key(key, lang()),
     )
     return chosen or None
 
@@ -75,3 +94,94 @@ def selected_row(event: object) -> int | None:
     except AttributeError:
         return None
     return rows[0] if rows else None
+
+
+def volunteer_picker(
+    frames: Mapping[str, pd.DataFrame],
+    key: str,
+    label: str,
+    exclude: Collection[str] = (),
+    missing: Callable[[str], str] | None = None,
+) -> list[str]:
+    """Find volunteers by part of a name, a phone suffix or a team, and pick several.
+
+    The picker offers the search matches plus those already picked, never the whole register,
+    so it stays light with thousands of volunteers. `missing` labels a picked id that is no
+    longer live (archived meanwhile), so it stays visible and is refused by name on saving.
+    """
+    ids_key = f"{key}.ids"
+    query = st.text_input(
+        tr("picker.search"), placeholder=tr("picker.search.placeholder"), key=f"{key}.q"
+    )
+    chosen = list(st.session_state.get(ids_key, []))
+    hits = [v for v in attendance.search(frames, query) if v not in exclude]
+    offered = hits[:PICK_LIMIT]
+    options = attendance.attendee_options(frames, list(dict.fromkeys([*chosen, *offered])))
+    for vid in chosen:
+        if vid not in options:
+            options[vid] = missing(vid) if missing else vid
+    new = [v for v in offered if v not in chosen]
+    if query.strip():
+        if not hits:
+            st.caption(tr("picker.none"))
+        elif len(hits) > PICK_LIMIT:
+            st.caption(tr("picker.too_many", count=len(hits), limit=PICK_LIMIT))
+        else:
+            st.caption(tr("picker.found", count=len(hits)))
+
+    def _add_all() -> None:
+        st.session_state[ids_key] = chosen + new
+
+    if query.strip() and 1 < len(new) <= PICK_LIMIT:
+        st.button(
+            tr("picker.add_all", count=len(new)),
+            icon=":material/add:",
+            on_click=_add_all,
+            key=f"{key}.all",
+        )
+    return st.multiselect(
+        label,
+        list(options),
+        format_func=lambda v: options.get(v, v),
+        placeholder=tr("picker.placeholder"),
+        filter_mode="contains",
+        select_all=False,  # its built-in label is English only; "全部加入" does this above
+        key=ids_key,
+    )
+
+
+def table_view(df: pd.DataFrame, columns: Mapping[str, object], **kwargs: object) -> object:
+    """`st.dataframe` of the `columns` of `df`, headed by their labels in the data itself
+    (so a copied or downloaded table keeps the Chinese headers). A column's spec is its label,
+    or a `st.column_config` column carrying the label."""
+    labels = {c: spec if isinstance(spec, str) else spec["label"] for c, spec in columns.items()}  # type: ignore[index]
+    config = {labels[c]: spec for c, spec in columns.items() if not isinstance(spec, str)}
+    shown = df[list(columns)].rename(columns=labels)
+    return st.dataframe(
+        shown, column_config=config, hide_index=True, width="stretch", placeholder="", **kwargs
+    )
+
+
+def show_form_error(err: BaseException) -> None:
+    """A refusal of a one-row form lists each field and what to do, without the batch row
+    numbers ("第1行") that mean nothing to someone filling one form; other errors as usual."""
+    if not isinstance(err, ValidationError):
+        show_error(err)
+        return
+    lines = []
+    for p in err.problems:
+        t = TABLE_BY_KEY.get(p.table)
+        where = t.field(p.field).label(lang()) if t and p.field and t.has(p.field) else ""
+        body = p.zh if lang() == "zh" else p.en
+        sep = "：" if lang() == "zh" else ": "
+        lines.append(f"- **{where}**{sep}{body}" if where else f"- {body}")
+    st.error(f"**{tr('forms.refused')}**\n\n" + "\n".join(lines), icon=":material/warning:")
+
+
+def form_attempt(fn: Callable[[], T]) -> T | None:
+    """Run a form's store call; show a refusal with `show_form_error`, never a traceback."""
+    try:
+        return fn()
+    except Exception as err:  # every error becomes a message, never a trace
+        show_form_error(err)
+        return None
