@@ -336,6 +336,8 @@ def _events_and_records(
     days = [start + dt.timedelta(days=i) for i in range((g.until - start).days + 1)]
     weights = [_month_weight(d) * (1.6 if d.weekday() >= 5 else 1.0) for d in days]
     vol_reg = {v["id"]: v["registered_on"] for v in vols}
+    # A few keen volunteers serve far more than most (so the star levels are populated).
+    keen = {v["id"]: r.paretovariate(1.1) for v in vols}
     busy: set[tuple[str, dt.date]] = set()
     brands = {p["category"]: p["id"] for p in data["programmes"]}
     made = 0
@@ -375,11 +377,10 @@ def _events_and_records(
             "status": "done",
         }
         size = min(len(members), r.choice((3, 5, 8, 12, 20)), records - made)
-        attendees = [
-            v
-            for v in r.sample(members, min(len(members), size * 2))
-            if vol_reg[v] <= day and (v, day) not in busy
-        ][:size]
+        drawn = r.choices(members, weights=[keen[m] for m in members], k=size * 3)
+        attendees = list(
+            dict.fromkeys(v for v in drawn if vol_reg[v] <= day and (v, day) not in busy)
+        )[:size]
         if not attendees:
             continue
         data["events"].append(event)
