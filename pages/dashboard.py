@@ -8,19 +8,17 @@ filters costs the same at 1,000 or 100,000 service records.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import os
 
 import pandas as pd
 import streamlit as st
 
 from sltcore import analytics, charts, clock, i18n
 from sltcore.store import Store
-from sltcore.ui import attempt, get_store, lang, tr
+from sltcore.ui import attempt, filters, get_store, lang, tr
 from sltcore.ui.shell import first_run
 
-CACHE_TTL_SECONDS = 600
+CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 LAYOUT = (
     ("by_community", "per_1000"),
     ("monthly",),
@@ -36,26 +34,6 @@ EMPTY_TEXT = {
 }
 
 
-def _store_key(store: Store) -> str:
-    return f"{store.backend}:{os.environ.get('SLT_BACKEND', '')}:{os.environ.get('SLT_DB', '')}"
-
-
-@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
-def _prepared(_store: Store, key: str, revision: str) -> analytics.Prepared:
-    """One read and join per data revision, shared by every session (never mutated)."""
-    return analytics.prepare(_store.read_all())
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
-def _options(_store: Store, key: str, revision: str, today: dt.date) -> dict:
-    p = _prepared(_store, key, revision)
-    return {
-        "communities": analytics.community_options(p),
-        "years": analytics.data_years(p, today),
-        "empty": p.empty and p.communities.empty,
-    }
-
-
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
 def _aggregates(
     _store: Store,
@@ -65,7 +43,7 @@ def _aggregates(
     _period: analytics.Period,
     communities: tuple[str, ...],
 ) -> dict[str, pd.DataFrame]:
-    return analytics.dashboard(_prepared(_store, key, revision), _period, list(communities))
+    return analytics.dashboard(filters.prepared(_store, key, revision), _period, list(communities))
 
 
 def _dates(period: analytics.Period, language: str) -> str:
@@ -74,44 +52,6 @@ def _dates(period: analytics.Period, language: str) -> str:
         tr("dash.range_text", start=i18n.fmt_date(s, language), end=i18n.fmt_date(e, language))
         for s, e in period.ranges
     )
-
-
-def _filters(options: dict, today: dt.date, language: str) -> tuple[analytics.Period, list[str]]:
-    # The period buttons get a row of their own so they never clip, whatever the page width.
-    kind = st.segmented_control(
-        tr("dash.period"),
-        analytics.PERIOD_KINDS,
-        format_func=lambda k: tr(f"dash.period.{k}"),
-        help=tr("dash.period.help"),
-        default="this_month",
-        required=True,
-        key="dash_period",
-    )
-    kind = kind or "this_month"
-    right, middle = st.columns([3, 2], vertical_alignment="bottom")  # communities, then detail
-    year = None
-    start = end = None
-    if kind == "service_months":
-        year = middle.selectbox(tr("dash.year"), options["years"], key="dash_year")
-    elif kind == "custom":
-        picked = middle.date_input(
-            tr("dash.range"),
-            value=(today.replace(day=1), today),
-            max_value=today,
-            key="dash_range",
-        )
-        picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
-        start = picked[0] if picked else None
-        end = picked[1] if len(picked) > 1 else start
-    names = dict(options["communities"])
-    chosen = right.multiselect(
-        tr("dash.communities"),
-        list(names),
-        format_func=lambda cid: names.get(cid, cid),
-        placeholder=tr("dash.communities.all"),
-        key="dash_communities",
-    )
-    return analytics.make_period(kind, today, start, end, year), chosen
 
 
 def _number(value: float, digits: int, language: str) -> str:
@@ -160,16 +100,18 @@ def main() -> None:
     language = lang()
     store = get_store()
     today = clock.today()
-    key = _store_key(store)
+    key = filters.store_key(store)
     revision = attempt(store.revision)  # an unreachable backend is a message, not a trace
-    options = None if revision is None else attempt(lambda: _options(store, key, revision, today))
+    options = (
+        None if revision is None else attempt(lambda: filters.options(store, key, revision, today))
+    )
     if options is None:
         st.stop()
     if options["empty"] and first_run(store):
         st.stop()
     st.title(tr("dash.title"))
     st.caption(tr("dash.intro"))
-    period, chosen = _filters(options, today, language)
+    period, chosen = filters.period_filter(options, today, "this_month", "dash")
     data = attempt(
         lambda: _aggregates(store, key, revision, period.key, period, tuple(sorted(chosen)))
     )

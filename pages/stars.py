@@ -6,19 +6,16 @@ Stars by cumulative hours (《中国注册志愿者管理办法》第十六条);
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-
 import pandas as pd
 import streamlit as st
 
 from sltcore import analytics, charts, clock, i18n, report, stars
 from sltcore.schema import MEMBERSHIP, Field
 from sltcore.store import Store
-from sltcore.ui import attempt, get_store, lang, tr
+from sltcore.ui import attempt, filters, get_store, lang, tr
 from sltcore.ui.shell import first_run
 
-CACHE_TTL_SECONDS = 600
+CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 _MEMBERSHIP = Field("membership", "", "", "choice", choices=MEMBERSHIP)
 SHOWN = (
     "name",
@@ -32,26 +29,6 @@ SHOWN = (
 )
 
 
-def _store_key(store: Store) -> str:
-    return f"{store.backend}:{os.environ.get('SLT_BACKEND', '')}:{os.environ.get('SLT_DB', '')}"
-
-
-@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
-def _prepared(_store: Store, key: str, revision: str) -> analytics.Prepared:
-    """One read and join per data revision, shared by every session (never mutated)."""
-    return analytics.prepare(_store.read_all())
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
-def _options(_store: Store, key: str, revision: str, today: dt.date) -> dict:
-    p = _prepared(_store, key, revision)
-    return {
-        "communities": analytics.community_options(p),
-        "years": analytics.data_years(p, today),
-        "empty": p.empty and p.communities.empty,
-    }
-
-
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=32, show_spinner=False)
 def _star_list(
     _store: Store,
@@ -61,44 +38,7 @@ def _star_list(
     _period: analytics.Period,
     communities: tuple[str, ...],
 ) -> pd.DataFrame:
-    return analytics.star_list(_prepared(_store, key, revision), _period, list(communities))
-
-
-def _filters(options: dict, today: dt.date) -> tuple[analytics.Period, list[str]]:
-    # The period buttons get a row of their own so they never clip, whatever the page width.
-    kind = st.segmented_control(
-        tr("dash.period"),
-        analytics.PERIOD_KINDS,
-        format_func=lambda k: tr(f"dash.period.{k}"),
-        help=tr("dash.period.help"),
-        default="this_year",
-        required=True,
-        key="stars_period",
-    )
-    kind = kind or "this_year"
-    right, middle = st.columns([3, 2], vertical_alignment="bottom")  # communities, then detail
-    year = start = end = None
-    if kind == "service_months":
-        year = middle.selectbox(tr("dash.year"), options["years"], key="stars_year")
-    elif kind == "custom":
-        picked = middle.date_input(
-            tr("dash.range"),
-            value=(today.replace(day=1), today),
-            max_value=today,
-            key="stars_range",
-        )
-        picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
-        start = picked[0] if picked else None
-        end = picked[1] if len(picked) > 1 else start
-    names = dict(options["communities"])
-    chosen = right.multiselect(
-        tr("dash.communities"),
-        list(names),
-        format_func=lambda cid: names.get(cid, cid),
-        placeholder=tr("dash.communities.all"),
-        key="stars_communities",
-    )
-    return analytics.make_period(kind, today, start, end, year), chosen
+    return analytics.star_list(filters.prepared(_store, key, revision), _period, list(communities))
 
 
 def _table(df: pd.DataFrame, language: str, key: str) -> None:
@@ -131,16 +71,18 @@ def main() -> None:
     language = lang()
     store = get_store()
     today = clock.today()
-    key = _store_key(store)
+    key = filters.store_key(store)
     revision = attempt(store.revision)  # an unreachable backend is a message, not a trace
-    options = None if revision is None else attempt(lambda: _options(store, key, revision, today))
+    options = (
+        None if revision is None else attempt(lambda: filters.options(store, key, revision, today))
+    )
     if options is None:
         st.stop()
     if options["empty"] and first_run(store):
         st.stop()
     st.title(tr("stars.title"))
     st.caption(tr("stars.intro"))
-    period, chosen = _filters(options, today)
+    period, chosen = filters.period_filter(options, today, "this_year", "stars")
     df = attempt(
         lambda: _star_list(store, key, revision, period.key, period, tuple(sorted(chosen)))
     )
