@@ -274,7 +274,6 @@ TEXTS = {
     "volunteers.col.date": ("日期", "Date"),
     "volunteers.col.event": ("活动", "Event"),
     "volunteers.col.hours": ("时长（小时）", "Hours"),
-    "volunteers.col.role": ("职务", "Role"),
     "volunteers.edit": ("修改信息", "Edit details"),
     "volunteers.updated": ("已修改：{name}", "Updated: {name}"),
     "volunteers.archive": ("归档（不再使用）", "Archive (no longer active)"),

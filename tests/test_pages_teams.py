@@ -1,0 +1,162 @@
+"""队伍 through AppTest, and the teams service against hand counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sltcore import teams
+from sltcore.auth import SYSTEM
+from sltcore.store.local import LocalStore
+from tests.helpers import community, record_row, volunteer
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/teams.py"
+
+
+def open_page(query: dict | None = None, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    if query:
+        at.query_params.update(query)
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def desk(app_env):
+    store = LocalStore(app_env)
+    com = community(store)
+    people = [volunteer(store, com["id"], name=n) for n in ("王秀英", "李强", "张伟")]
+    green, care = store.append(
+        "teams",
+        [
+            {"name": "绿色环保队", "category": "green", "community_id": com["id"]},
+            {"name": "亲情关怀队", "category": "care", "community_id": com["id"]},
+        ],
+        SYSTEM,
+    )
+    store.append(
+        "team_members",
+        [
+            {"team_id": green["id"], "volunteer_id": people[0]["id"], "role": "leader"},
+            {"team_id": green["id"], "volunteer_id": people[1]["id"], "role": "member"},
+        ],
+        SYSTEM,
+    )
+    store.update("teams", green["id"], {"leader_id": people[0]["id"]}, 1, SYSTEM)
+    ev = store.append(
+        "events",
+        [
+            {
+                "title": "清洁",
+                "date": dt.date(2026, 4, 1),
+                "community_id": com["id"],
+                "category": "green",
+                "team_id": green["id"],
+            },
+            {
+                "title": "去年清洁",
+                "date": dt.date(2025, 4, 1),
+                "community_id": com["id"],
+                "category": "green",
+                "team_id": green["id"],
+            },
+        ],
+        SYSTEM,
+    )
+    store.append(
+        "service_records",
+        [
+            record_row(people[0], 2.0, dt.date(2026, 4, 1), event_id=ev[0]["id"]),
+            record_row(people[2], 3.5, dt.date(2026, 4, 1), event_id=ev[0]["id"]),  # a non-member
+            record_row(people[1], 9.0, dt.date(2025, 4, 1), event_id=ev[1]["id"]),
+        ],  # last year
+        SYSTEM,
+    )
+    yield {"store": store, "com": com, "people": people, "green": green, "care": care}
+    store.close()
+
+
+def test_overview_counts_this_years_hours_of_the_teams_events(desk):
+    df = teams.overview(desk["store"].read_all(), "zh").set_index("name")
+    assert df.loc["绿色环保队", "hours_year"] == 5.5 and df.loc["绿色环保队", "events_year"] == 1
+    assert df.loc["绿色环保队", "members"] == 2 and df.loc["绿色环保队", "leader"] == "王秀英"
+    assert (
+        df.loc["亲情关怀队", "hours_year"] == 0.0 and df.loc["亲情关怀队", "category"] == "亲情关怀"
+    )
+
+
+def test_member_changes(desk):
+    store, green = desk["store"], desk["green"]
+    a, b, c = (p["id"] for p in desk["people"])
+    added = teams.add_members(store, store.read_all(), green["id"], [b, c, c], SYSTEM)
+    assert [r["volunteer_id"] for r in added] == [c], "existing members are skipped"
+    teams.set_leader(store, store.read_all(), green["id"], c, SYSTEM)
+    m = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
+    assert m.loc[c, "role"] == "队长" and m.loc[a, "role"] == "队员"
+    assert store.get("teams", green["id"])["leader_id"] == c
+    teams.remove_member(store, store.read_all(), m.loc[c, "member_id"], SYSTEM)
+    left = store.get("team_members", m.loc[c, "member_id"])
+    assert left["archived"] and left["left_on"] == dt.date(2026, 11, 29)
+    assert store.get("teams", green["id"])["leader_id"] is None
+
+
+def test_renders_on_an_empty_store(app_env):
+    at = open_page()
+    assert at.title[0].value == "队伍"
+    assert any("欢迎使用" in i.value for i in at.info)
+
+
+def test_renders_on_sample_data(app_env, demo_db):
+    shutil.copy(demo_db, app_env)
+    at = open_page()
+    assert not at.error
+    table = at.dataframe[0].value
+    assert len(table) == 30 and list(table.columns)[:3] == ["队伍名称", "社区", "服务类别"]
+    at.selectbox(key="teams.category").set_value("care").run()
+    assert set(at.dataframe[0].value["服务类别"]) == {"亲情关怀"}
+
+
+def test_team_page_members_add_leader_remove(desk):
+    store, green = desk["store"], desk["green"]
+    c = desk["people"][2]["id"]
+    at = open_page({"team": green["id"]})
+    assert at.title[0].value == "绿色环保队"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["队员"] == "2 人" and metrics["2026年服务时长"] == "5.5 小时"
+    assert list(at.dataframe[0].value["姓名"]) == ["王秀英", "李强"]
+
+    at.text_input(key=f"teams.new.{green['id']}.0.q").input("张").run()
+    at.multiselect(key=f"teams.new.{green['id']}.0.ids").set_value([c]).run()
+    at.button(key="teams.add_members").click().run()
+    assert "已加入 1 人" in [t.value for t in at.toast]
+    assert len(teams.members(store.read_all(), green["id"], "zh")) == 3
+
+    at.selectbox(key=f"teams.who.{green['id']}").set_value(c).run()
+    at.button(key="teams.leader").click().run()
+    assert store.get("teams", green["id"])["leader_id"] == c
+    at.selectbox(key=f"teams.who.{green['id']}").set_value(c).run()
+    at.button(key="teams.remove").click().run()
+    assert not at.error
+    assert c not in set(teams.members(store.read_all(), green["id"], "zh")["volunteer_id"])
+
+
+def test_create_a_team(desk):
+    at = open_page()
+    at.text_input(key="teams.add.0.name").input("健康养生队")
+    at.selectbox(key="teams.add.0.category").set_value("health")
+    next(b for b in at.button if b.label == "新建队伍").click().run()
+    assert not at.error and at.title[0].value == "健康养生队"
+
+
+def test_english(desk):
+    at = open_page(lang="en")
+    assert at.title[0].value == "Teams"
+    assert "Hours this year" in at.dataframe[0].value.columns
