@@ -15,35 +15,40 @@ if "lang" not in st.session_state:
 pages = {
     tr("nav.section.daily"): [
         st.Page(
-            "pages/record.py",
+            "app_pages/record.py",
             title=tr("nav.record"),
             icon=":material/edit_note:",
             url_path="record",
         ),
         st.Page(
-            "pages/events.py", title=tr("nav.events"), icon=":material/event:", url_path="events"
+            "app_pages/events.py",
+            title=tr("nav.events"),
+            icon=":material/event:",
+            url_path="events",
         ),
         st.Page(
-            "pages/volunteers.py",
+            "app_pages/volunteers.py",
             title=tr("nav.volunteers"),
             icon=":material/person:",
             url_path="volunteers",
         ),
         st.Page(
-            "pages/teams.py", title=tr("nav.teams"), icon=":material/groups:", url_path="teams"
+            "app_pages/teams.py", title=tr("nav.teams"), icon=":material/groups:", url_path="teams"
         ),
     ],
     tr("nav.section.leaders"): [
         st.Page(
-            "pages/dashboard.py",
+            "app_pages/dashboard.py",
             title=tr("nav.dashboard"),
             icon=":material/dashboard:",
             url_path="dashboard",
             default=True,
         ),
-        st.Page("pages/stars.py", title=tr("nav.stars"), icon=":material/star:", url_path="stars"),
         st.Page(
-            "pages/reports.py",
+            "app_pages/stars.py", title=tr("nav.stars"), icon=":material/star:", url_path="stars"
+        ),
+        st.Page(
+            "app_pages/reports.py",
             title=tr("nav.reports"),
             icon=":material/description:",
             url_path="reports",
@@ -51,17 +56,23 @@ pages = {
     ],
     tr("nav.section.data"): [
         st.Page(
-            "pages/tables.py",
+            "app_pages/tables.py",
             title=tr("nav.tables"),
             icon=":material/table_view:",
             url_path="tables",
         ),
         st.Page(
-            "pages/home.py", title=tr("nav.home"), icon=":material/database:", url_path="overview"
+            "app_pages/home.py",
+            title=tr("nav.home"),
+            icon=":material/database:",
+            url_path="overview",
         ),
     ],
 }
 
+# Streamlit's own English typing hints ("Press Enter to apply") would be the only English on a
+# Chinese page; the forms say what to do in their own words.
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 navigation = st.navigation(pages)
 sidebar(get_store(), lang())
 navigation.run()

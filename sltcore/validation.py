@@ -115,9 +115,14 @@ def clean_row(t: Table, raw: Mapping[str, Any], row_no: int | None) -> tuple[dic
     unknown = [k for k in raw if k not in t.keys]
     if unknown:
         problems.append(
-            _p(t, row_no, None, f"未知字段：{'、'.join(map(str, unknown))}",
-               f"unknown fields: {', '.join(map(str, unknown))}")
-        )  # fmt: skip
+            _p(
+                t,
+                row_no,
+                None,
+                f"未知字段：{'、'.join(map(str, unknown))}",
+                f"unknown fields: {', '.join(map(str, unknown))}",
+            )
+        )
     row: dict[str, Any] = {}
     for f in t.user_fields:
         value, why = clean_field(f, raw.get(f.key, f.default))
@@ -147,8 +152,11 @@ def row_rules(t: Table, row: dict[str, Any], row_no: int | None) -> list[Problem
             if row.get("birth_date") is None:
                 row["birth_date"] = birth
             elif row["birth_date"] != birth:
-                p("id_number", f"与出生日期{row['birth_date']}不一致（身份证显示{birth}）",
-                  f"does not match the birth date {row['birth_date']} (ID says {birth})")  # fmt: skip
+                p(
+                    "id_number",
+                    f"与出生日期{row['birth_date']}不一致（身份证显示{birth}）",
+                    f"does not match the birth date {row['birth_date']} (ID says {birth})",
+                )
             if row.get("sex") and row["sex"] != sex:
                 p("id_number", "与性别不一致", "does not match the sex")
         if row.get("birth_date"):
@@ -156,11 +164,17 @@ def row_rules(t: Table, row: dict[str, Any], row_no: int | None) -> list[Problem
             age = _age_on(row["birth_date"], on)
             # 《中国注册志愿者管理办法》第七条: 18+, or 14-17 with a guardian's consent.
             if age < 14:
-                p("birth_date", f"注册时仅{age}岁：志愿者须年满14周岁（管理办法第七条）",
-                  f"aged {age} at registration: volunteers must be 14 or older (art. 7)")  # fmt: skip
+                p(
+                    "birth_date",
+                    f"注册时仅{age}岁：志愿者须年满14周岁（管理办法第七条）",
+                    f"aged {age} at registration: volunteers must be 14 or older (art. 7)",
+                )
             elif age < 18 and not row.get("guardian_consent"):
-                p("guardian_consent", f"注册时{age}岁，14至17周岁须经监护人同意（管理办法第七条）",
-                  f"aged {age}: ages 14-17 need a guardian's consent (art. 7)")  # fmt: skip
+                p(
+                    "guardian_consent",
+                    f"注册时{age}岁，14至17周岁须经监护人同意（管理办法第七条）",
+                    f"aged {age}: ages 14-17 need a guardian's consent (art. 7)",
+                )
     if t.key == "service_records" and row.get("hours") is not None and row["hours"] <= 0:
         p("hours", "服务时长必须大于0", "hours must be more than 0")
     for start, end in (("start_time", "end_time"),):
@@ -220,18 +234,39 @@ def context_problems(
             if not ref:
                 continue
             if ref not in status:
-                out.append(_p(t, row_no, f.key, f"找不到{target.zh}“{ref}”",
-                              f"{target.en} “{ref}” does not exist"))  # fmt: skip
+                out.append(
+                    _p(
+                        t,
+                        row_no,
+                        f.key,
+                        f"找不到{target.zh}“{ref}”",
+                        f"{target.en} “{ref}” does not exist",
+                    )
+                )
             elif status[ref]:
-                out.append(_p(t, row_no, f.key, f"{target.zh}“{ref}”已归档，不能再使用",
-                              f"{target.en} “{ref}” is archived and cannot be used"))  # fmt: skip
+                out.append(
+                    _p(
+                        t,
+                        row_no,
+                        f.key,
+                        f"{target.zh}“{ref}”已归档，不能再使用",
+                        f"{target.en} “{ref}” is archived and cannot be used",
+                    )
+                )
     for key in t.unique:
         values = [(n, r.get(key)) for n, r in rows if r.get(key) not in (None, "")]
         seen: dict[Any, int | None] = {}
         for n, v in values:
             if v in seen:
-                out.append(_p(t, n, key, f"与本批第{seen[v]}行重复：{v}",
-                              f"duplicates row {seen[v]} of this batch: {v}"))  # fmt: skip
+                out.append(
+                    _p(
+                        t,
+                        n,
+                        key,
+                        f"与本批第{seen[v]}行重复：{v}",
+                        f"duplicates row {seen[v]} of this batch: {v}",
+                    )
+                )
             seen[v] = n
         taken = lookup.taken(t.key, key, {v for _, v in values}, excl) if values else set()
         for n, v in values:
@@ -261,24 +296,44 @@ def _service_record_rules(
         if total > MAX_HOURS_PER_DAY + 1e-9:
             reported.add(key)
             before = float(stored.get(key, 0.0))
-            out.append(_p(t, n, "hours",
-                          f"该志愿者{key[1]}已记录{before:g}小时，加上本次共{total:g}小时，超过每天24小时",
-                          f"this volunteer already has {before:g} h on {key[1]}; with this entry "
-                          f"{total:g} h, over 24 hours a day"))  # fmt: skip
+            out.append(
+                _p(
+                    t,
+                    n,
+                    "hours",
+                    f"该志愿者{key[1]}已记录{before:g}小时，加上本次共{total:g}小时，超过每天24小时",
+                    f"this volunteer already has {before:g} h on {key[1]}; with this entry "
+                    f"{total:g} h, over 24 hours a day",
+                )
+            )
     # One volunteer once per event.
     pairs: dict[tuple[str, str], int | None] = {}
     for n, r in rows:
         if r.get("event_id") and r.get("volunteer_id"):
             pair = (r["volunteer_id"], r["event_id"])
             if pair in pairs:
-                out.append(_p(t, n, "volunteer_id", f"与本批第{pairs[pair]}行是同一志愿者、同一活动",
-                              f"same volunteer and event as row {pairs[pair]} of this batch"))  # fmt: skip
+                out.append(
+                    _p(
+                        t,
+                        n,
+                        "volunteer_id",
+                        f"与本批第{pairs[pair]}行是同一志愿者、同一活动",
+                        f"same volunteer and event as row {pairs[pair]} of this batch",
+                    )
+                )
             pairs[pair] = n
     already = lookup.attended(set(pairs), excl) if pairs else set()
     for pair, n in pairs.items():
         if pair in already:
-            out.append(_p(t, n, "volunteer_id", "该志愿者已有这次活动的服务记录",
-                          "this volunteer already has a record for this event"))  # fmt: skip
+            out.append(
+                _p(
+                    t,
+                    n,
+                    "volunteer_id",
+                    "该志愿者已有这次活动的服务记录",
+                    "this volunteer already has a record for this event",
+                )
+            )
     return out
 
 

@@ -34,7 +34,7 @@ def _used_keys() -> set[tuple[str, str]]:
     pattern = re.compile(
         r"""\b(?:tr|i18n\.t|_refusal)\(\s*(?:None,\s*|name,\s*|vid,\s*)?"([a-z_.0-9]+)\""""
     )
-    for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("app.py"), *ROOT.glob("sltcore/**/*.py")]:
+    for path in [*ROOT.glob("app_pages/*.py"), *ROOT.glob("app.py"), *ROOT.glob("sltcore/**/*.py")]:
         for key in pattern.findall(path.read_text(encoding="utf-8")):
             found.add((str(path.relative_to(ROOT)), key))
     return found

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = "pages/dashboard.py"
+PAGE = "app_pages/dashboard.py"
 CHARTS = 9
 PERIODS = ("this_month", "last_month", "this_quarter", "this_year", "service_months", "custom")
 
@@ -114,12 +114,12 @@ def test_english(sample_app):
 
 
 def test_star_and_report_pages_render(sample_app):
-    at = _run("pages/stars.py")
+    at = _run("app_pages/stars.py")
     assert [m.label for m in at.metric][:2] == ["一星", "二星"]
     assert len(at.tabs) == 4
     at.button_group(key="stars_period").set_value("last_month").run()
     assert not at.exception
-    at = _run("pages/reports.py")
+    at = _run("app_pages/reports.py")
     at.button(key="reports_build").click().run()
     assert not at.exception
     assert at.session_state["reports_monthly_file"][0].startswith("monthly-")
@@ -128,7 +128,7 @@ def test_star_and_report_pages_render(sample_app):
 
 
 def test_certificate_from_the_reports_page(sample_app):
-    at = _run("pages/reports.py")
+    at = _run("app_pages/reports.py")
     at.selectbox(key="cert_volunteer").set_value("vol-00001")
     next(b for b in at.button if b.label == "出具证明").click().run()
     assert not at.exception and not at.error
@@ -172,6 +172,6 @@ def test_an_unreachable_backend_is_a_message_not_a_traceback(sample_app, monkeyp
         raise BackendUnavailable()
 
     monkeypatch.setattr(LocalStore, "revision", down)
-    for page in (PAGE, "pages/stars.py"):
+    for page in (PAGE, "app_pages/stars.py"):
         at = _run(page)
         assert at.error and not at.metric

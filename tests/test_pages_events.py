@@ -17,7 +17,7 @@ from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/events.py"
+PAGE = "app_pages/events.py"
 DAY = dt.date(2026, 11, 20)
 FULL_MOBILE = re.compile(r"1[3-9]\d{9}")
 

@@ -48,11 +48,11 @@ def open_page(page: str, query: dict | None = None) -> AppTest:
 @pytest.mark.parametrize(
     ("page", "rows"),
     [
-        ("pages/events.py", None),
-        ("pages/volunteers.py", 40),
-        ("pages/teams.py", 30),
-        ("pages/tables.py", 7),
-        ("pages/record.py", None),
+        ("app_pages/events.py", None),
+        ("app_pages/volunteers.py", 40),
+        ("app_pages/teams.py", 30),
+        ("app_pages/tables.py", 7),
+        ("app_pages/record.py", None),
     ],
 )
 def test_pages_render_on_a_sheet_with_sample_data(sheet_app, page, rows):
@@ -61,7 +61,7 @@ def test_pages_render_on_a_sheet_with_sample_data(sheet_app, page, rows):
         demo.load_demo(sheet_app, volunteers=40, records=200)
     at = open_page(page)
     assert not at.error
-    if page == "pages/record.py":
+    if page == "app_pages/record.py":
         assert len(at.selectbox(key=f"{K}event").options) > 5
     elif rows is None:
         assert len(at.dataframe[0].value) > 5
@@ -87,7 +87,7 @@ def test_record_activity_on_a_sheet(sheet_app):
         ],
         SYSTEM,
     )[0]
-    at = open_page("pages/record.py")
+    at = open_page("app_pages/record.py")
     at.selectbox(key=f"{K}event").set_value(event["id"]).run()
     at.text_input(key=f"{K}people.q").input("1").run()
     at.multiselect(key=f"{K}people.ids").set_value([p["id"] for p in people]).run()

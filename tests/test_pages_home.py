@@ -14,7 +14,7 @@ TIMEOUT = 120
 def _app() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("pages/home.py")
+    at.switch_page("app_pages/home.py")
     at.run()
     return at
 
@@ -48,7 +48,7 @@ def test_english_labels(app_env) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.session_state["lang"] = "en"
     at.run()
-    at.switch_page("pages/home.py")
+    at.switch_page("app_pages/home.py")
     at.run()
     assert "Welcome! The database is empty" in at.info[0].value
     assert any(b.label == "Load sample data" for b in at.button)

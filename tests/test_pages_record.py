@@ -15,7 +15,7 @@ from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/record.py"
+PAGE = "app_pages/record.py"
 DAY = dt.date(2026, 11, 28)
 K = "record.0."  # widget keys of the first entry of a session
 
@@ -263,11 +263,11 @@ def test_english(desk):
 @pytest.mark.parametrize(
     "page",
     [
-        "pages/record.py",
-        "pages/events.py",
-        "pages/volunteers.py",
-        "pages/teams.py",
-        "pages/tables.py",
+        "app_pages/record.py",
+        "app_pages/events.py",
+        "app_pages/volunteers.py",
+        "app_pages/teams.py",
+        "app_pages/tables.py",
     ],
 )
 def test_an_unreachable_store_is_a_message_not_a_traceback(desk, monkeypatch, page):

@@ -15,7 +15,7 @@ from sltcore.store import local
 from sltcore.store.local import LocalStore
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/tables.py"
+PAGE = "app_pages/tables.py"
 
 
 def open_page(lang: str = "zh") -> AppTest:

@@ -15,7 +15,7 @@ from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/teams.py"
+PAGE = "app_pages/teams.py"
 
 
 def open_page(query: dict | None = None, lang: str = "zh") -> AppTest:

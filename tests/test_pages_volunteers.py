@@ -18,7 +18,7 @@ from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/volunteers.py"
+PAGE = "app_pages/volunteers.py"
 FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 FULL_ID = re.compile(r"\d{17}[\dX]")
 

@@ -69,15 +69,20 @@ def test_id_number_check_digit() -> None:
 def test_id_number_must_match_birth_date_and_sex(store) -> None:
     c = community(store)
     idn = identity.make_id_number("110105", dt.date(1990, 3, 7), 3, "M")
-    err = refused(store, "volunteers", [
-        volunteer_row(c["id"], id_number=idn, birth_date=dt.date(1990, 3, 8), sex="M"),
-        volunteer_row(c["id"], id_number=idn, birth_date=dt.date(1990, 3, 7), sex="F"),
-    ])  # fmt: skip
+    err = refused(
+        store,
+        "volunteers",
+        [
+            volunteer_row(c["id"], id_number=idn, birth_date=dt.date(1990, 3, 8), sex="M"),
+            volunteer_row(c["id"], id_number=idn, birth_date=dt.date(1990, 3, 7), sex="F"),
+        ],
+    )
     text = err.message("zh")
     assert "第1行，身份证号：与出生日期1990-03-08不一致" in text
     assert "第2行，身份证号：与性别不一致" in text
-    ok = store.append("volunteers", [volunteer_row(c["id"], id_number=idn, sex="M",
-                                                   birth_date=None)], SYSTEM)  # fmt: skip
+    ok = store.append(
+        "volunteers", [volunteer_row(c["id"], id_number=idn, sex="M", birth_date=None)], SYSTEM
+    )
     assert ok[0]["birth_date"] == dt.date(1990, 3, 7), "birth date filled from the ID number"
 
 
@@ -93,8 +98,18 @@ def test_future_dates_refused_where_they_make_no_sense(store) -> None:
     assert "服务日期：不能晚于今天" in err.message("zh")
     store.append("service_records", [record_row(v, day=dt.date(2026, 11, 29))], SYSTEM)
     # An event may be planned for later.
-    store.append("events", [{"title": "植树", "date": dt.date(2027, 3, 12),
-                             "community_id": c["id"], "category": "green"}], SYSTEM)  # fmt: skip
+    store.append(
+        "events",
+        [
+            {
+                "title": "植树",
+                "date": dt.date(2027, 3, 12),
+                "community_id": c["id"],
+                "category": "green",
+            }
+        ],
+        SYSTEM,
+    )
 
 
 def test_hours_must_be_positive(store) -> None:
@@ -134,10 +149,23 @@ def test_references_must_exist_and_be_live(store) -> None:
 def test_same_volunteer_twice_for_one_event(store) -> None:
     c = community(store)
     v = volunteer(store, c["id"])
-    e = store.append("events", [{"title": "义诊", "date": dt.date(2026, 3, 5),
-                                 "community_id": c["id"], "category": "health"}], SYSTEM)[0]  # fmt: skip
-    err = refused(store, "service_records",
-                  [record_row(v, 1, event_id=e["id"]), record_row(v, 1, event_id=e["id"])])  # fmt: skip
+    e = store.append(
+        "events",
+        [
+            {
+                "title": "义诊",
+                "date": dt.date(2026, 3, 5),
+                "community_id": c["id"],
+                "category": "health",
+            }
+        ],
+        SYSTEM,
+    )[0]
+    err = refused(
+        store,
+        "service_records",
+        [record_row(v, 1, event_id=e["id"]), record_row(v, 1, event_id=e["id"])],
+    )
     assert "与本批第1行是同一志愿者、同一活动" in err.zh
     store.append("service_records", [record_row(v, 1, event_id=e["id"])], SYSTEM)
     err = refused(store, "service_records", [record_row(v, 1, event_id=e["id"])])

@@ -84,10 +84,10 @@ def after_write() -> None:
 
 def show_error(err: BaseException) -> None:
     if isinstance(err, DeskError):
-        st.error(err.message(lang()), icon="⚠️")
+        st.error(err.message(lang()), icon=":material/warning:")
     else:
         log.exception("unexpected error", exc_info=err)
-        st.error(tr("error.unexpected"), icon="⚠️")
+        st.error(tr("error.unexpected"), icon=":material/warning:")
 
 
 def attempt(fn: Callable[[], T]) -> T | None:

@@ -25,9 +25,9 @@ def sidebar(store: Store, current_lang: str) -> None:
             st.rerun()
         info = store.describe()
         backend = tr(f"sidebar.backend.{info['backend']}")
-        st.caption(f"{tr('sidebar.backend')}：{backend}")
+        st.caption(tr("sidebar.backend_line", backend=backend), help=info.get("where"))
         actor = current_actor()
-        st.caption(f"{tr('sidebar.user')}：{actor.display_name or actor.username}")
+        st.caption(tr("sidebar.user_line", user=actor.display_name or actor.username))
         if st.session_state.get("read_at"):
             st.caption(tr("sidebar.read_at", time=st.session_state["read_at"]))
         if st.button(tr("sidebar.refresh"), icon=":material/refresh:", key="refresh_data"):

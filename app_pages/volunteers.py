@@ -83,7 +83,7 @@ def _submit(values: dict[str, Any] | None, target: dict[str, Any] | None) -> Non
                 tr(f"volunteers.dup.{dup.field}", link=f"“{dup.name}”"), icon=":material/warning:"
             )
             st.page_link(
-                "pages/volunteers.py",
+                "app_pages/volunteers.py",
                 label=dup.name,
                 icon=":material/person:",
                 query_params={"vol": dup.volunteer_id},
@@ -230,7 +230,7 @@ def show_profile(vol_id: str) -> None:
             icon=":material/hourglass_bottom:",
         )
     st.page_link(
-        "pages/record.py",
+        "app_pages/record.py",
         label=tr("volunteers.record_link"),
         icon=":material/edit_note:",
         query_params={"vol": vol_id},
@@ -278,7 +278,7 @@ def show_profile(vol_id: str) -> None:
         else:
             for t in p.teams.to_dict("records"):
                 st.page_link(
-                    "pages/teams.py",
+                    "app_pages/teams.py",
                     label=f"{t['name']}（{t['role']}）",
                     icon=":material/groups:",
                     query_params={"team": t["team_id"]},

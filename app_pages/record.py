@@ -58,7 +58,7 @@ def _undo_box() -> None:
         )
         left, right = st.columns([1, 3], vertical_alignment="center")
         right.page_link(
-            "pages/events.py",
+            "app_pages/events.py",
             label=tr("record.open_event"),
             icon=":material/event:",
             query_params={"event": saved.event_id},
@@ -164,7 +164,9 @@ if vol_names:
 else:
     people = []
     st.info(tr("record.no_volunteers"), icon=":material/info:")
-    st.page_link("pages/volunteers.py", label=tr("record.go_volunteers"), icon=":material/person:")
+    st.page_link(
+        "app_pages/volunteers.py", label=tr("record.go_volunteers"), icon=":material/person:"
+    )
 
 # --- ③ hours, content ---------------------------------------------------------------------
 st.subheader(tr("record.step.hours"))

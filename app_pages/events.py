@@ -174,7 +174,7 @@ def show_event(event_id: str) -> None:
         )
     if row["status"] != "cancelled":
         st.page_link(
-            "pages/record.py",
+            "app_pages/record.py",
             label=tr("events.record_here"),
             icon=":material/edit_note:",
             query_params={"event": event_id},
