@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "pages" / "dashboard.py"
+PAGE = ROOT / "app_pages" / "dashboard.py"
 RERUNS = 10
 ANALYTICS_RUNS = 5
 
