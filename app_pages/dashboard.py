@@ -13,10 +13,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from sltcore import analytics, charts, clock, i18n
+from sltcore import analytics, charts, i18n
 from sltcore.store import Store
-from sltcore.ui import attempt, filters, get_store, lang, tr
-from sltcore.ui.shell import first_run
+from sltcore.ui import attempt, filters, lang, tr
 
 CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 LAYOUT = (
@@ -98,19 +97,7 @@ def _chart(name: str, df: pd.DataFrame, language: str) -> None:
 
 def main() -> None:
     language = lang()
-    store = get_store()
-    today = clock.today()
-    key = filters.store_key(store)
-    revision = attempt(store.revision)  # an unreachable backend is a message, not a trace
-    options = (
-        None if revision is None else attempt(lambda: filters.options(store, key, revision, today))
-    )
-    if options is None:
-        st.stop()
-    if options["empty"] and first_run(store):
-        st.stop()
-    st.title(tr("dash.title"))
-    st.caption(tr("dash.intro"))
+    store, key, revision, options, today = filters.open_leaders_page("dash.title", "dash.intro")
     period, chosen = filters.period_filter(options, today, "this_month", "dash")
     data = attempt(
         lambda: _aggregates(store, key, revision, period.key, period, tuple(sorted(chosen)))

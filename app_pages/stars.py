@@ -9,11 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sltcore import analytics, charts, clock, i18n, report, stars
+from sltcore import analytics, charts, i18n, report, stars
 from sltcore.schema import MEMBERSHIP, Field
 from sltcore.store import Store
-from sltcore.ui import attempt, filters, get_store, lang, tr
-from sltcore.ui.shell import first_run
+from sltcore.ui import attempt, filters, lang, tr
 
 CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 _MEMBERSHIP = Field("membership", "", "", "choice", choices=MEMBERSHIP)
@@ -69,19 +68,7 @@ def _table(df: pd.DataFrame, language: str, key: str) -> None:
 
 def main() -> None:
     language = lang()
-    store = get_store()
-    today = clock.today()
-    key = filters.store_key(store)
-    revision = attempt(store.revision)  # an unreachable backend is a message, not a trace
-    options = (
-        None if revision is None else attempt(lambda: filters.options(store, key, revision, today))
-    )
-    if options is None:
-        st.stop()
-    if options["empty"] and first_run(store):
-        st.stop()
-    st.title(tr("stars.title"))
-    st.caption(tr("stars.intro"))
+    store, key, revision, options, today = filters.open_leaders_page("stars.title", "stars.intro")
     period, chosen = filters.period_filter(options, today, "this_year", "stars")
     df = attempt(
         lambda: _star_list(store, key, revision, period.key, period, tuple(sorted(chosen)))

@@ -11,9 +11,10 @@ import os
 
 import streamlit as st
 
-from sltcore import analytics
+from sltcore import analytics, clock
 from sltcore.store import Store
-from sltcore.ui import _CONFIG_VARS, tr
+from sltcore.ui import _CONFIG_VARS, attempt, get_store, tr
+from sltcore.ui.shell import first_run
 
 CACHE_TTL_SECONDS = 600
 
@@ -76,3 +77,20 @@ def period_filter(
         key=f"{prefix}_communities",
     )
     return analytics.make_period(kind, today, start, end, year), chosen
+
+
+def open_leaders_page(title_key: str, intro_key: str) -> tuple[Store, str, str, dict, dt.date]:
+    """Title, intro and the cached options of a leaders' page; the first-run screen on an
+    empty store, and a message instead of a trace when the backend is unreachable."""
+    store = get_store()
+    today = clock.today()
+    key = store_key(store)
+    revision = attempt(store.revision)
+    opts = None if revision is None else attempt(lambda: options(store, key, revision, today))
+    if opts is None:
+        st.stop()
+    if opts["empty"] and first_run(store):
+        st.stop()
+    st.title(tr(title_key))
+    st.caption(tr(intro_key))
+    return store, key, revision, opts, today
