@@ -76,6 +76,7 @@ class Table:
     title_field: str = "name"  # what a reference to this table shows
     community_field: str | None = None  # how a coordinator's scope applies to the rows
     unique: tuple[str, ...] = ()  # fields no two live rows may share
+    scope_via: str | None = None  # ref field whose row's community scopes this row
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -293,6 +294,7 @@ TABLES: tuple[Table, ...] = (
         Field("joined_on", "加入日期", "Joined on", "date", past_only=True),
         Field("left_on", "退出日期", "Left on", "date"),
         title_field="volunteer_id",
+        scope_via="team_id",
     ),
     _table(
         "programmes", "品牌与项目", "Programmes", "prog",
@@ -378,6 +380,7 @@ TABLES: tuple[Table, ...] = (
         Field("record_id", "对应服务记录", "Service record", "ref", ref="service_records"),
         _notes(),
         title_field="date",
+        scope_via="volunteer_id",
     ),
     _table(
         "beneficiaries", "服务对象", "Beneficiaries", "ben",
@@ -408,6 +411,7 @@ TABLES: tuple[Table, ...] = (
               default="active"),
         _notes(),
         title_field="started_on",
+        scope_via="volunteer_id",
     ),
     _table(
         "roster_shifts", "值守班次", "Duty shifts", "shift",
@@ -431,6 +435,7 @@ TABLES: tuple[Table, ...] = (
         Field("record_id", "对应服务记录", "Service record", "ref", ref="service_records"),
         _notes(),
         title_field="volunteer_id",
+        scope_via="shift_id",
     ),
     _table(
         "donations", "捐赠", "Donations", "don",
@@ -459,6 +464,7 @@ TABLES: tuple[Table, ...] = (
         _phone("contact_phone", "联系电话", "Contact phone"),
         title_field="number",
         unique=("number",),
+        scope_via="volunteer_id",
     ),
     _table(
         "accounts", "账号", "Accounts", "acct",

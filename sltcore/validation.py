@@ -42,6 +42,10 @@ class Lookup(Protocol):
         """The values among `values` that a live row not in `exclude` already has."""
         ...
 
+    def community_of(self, table_key: str, ids: set[str]) -> dict[str, str | None]:
+        """id -> the row's community, for the ids that exist (a coordinator's scope)."""
+        ...
+
 
 def _p(t: Table, row: int | None, f: str | None, zh: str, en: str) -> Problem:
     return Problem(t.key, row, f, zh, en)

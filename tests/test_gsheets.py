@@ -315,3 +315,31 @@ def test_open_store_uses_the_sheet_from_secrets_and_the_emulator(emu, tmp_path, 
     monkeypatch.setenv("SLT_BACKEND", "local")
     monkeypatch.setenv("SLT_DB", str(tmp_path / "x.db"))
     assert open_store().backend == "local"
+
+
+def test_an_update_leaves_cells_edited_by_hand_alone(emu, gstore) -> None:
+    c = gstore.read_all()["communities"].iloc[0]
+    sid = gstore.spreadsheet_id
+    header = emu.values(sid, "communities")[0]
+    row_no = 1 + [r[header.index("id")] for r in emu.values(sid, "communities")].index(c["id"])
+    # Someone types an address straight into the sheet; the app then changes the population.
+    emu.set_values(sid, "communities", [["手工填写的地址"]], start_row=row_no,
+                   start_col=header.index("address") + 1)  # fmt: skip
+    gstore.update("communities", c["id"], {"population": 7777}, int(c["version"]), SYSTEM)
+    after = fresh(emu, gstore).get("communities", c["id"])
+    assert after["population"] == 7777 and after["address"] == "手工填写的地址"
+
+
+def test_a_save_whose_audit_append_fails_is_still_a_save(emu, gstore) -> None:
+    c = gstore.read_all()["communities"]["id"].iloc[0]
+    v = gstore.append("volunteers", [volunteer_row(c)], SYSTEM)[0]
+    emu.fail_next(1000, status=429, kind="values.append")
+    # An update is a batchUpdate plus an audit append: the update lands, the audit waits.
+    saved = gstore.update("volunteers", v["id"], {"notes": "核对过"}, 1, SYSTEM)
+    emu.clear_faults()
+    assert fresh(emu, gstore).get("volunteers", v["id"])["notes"] == "核对过"
+    assert saved["version"] == 2
+    gstore.update("volunteers", v["id"], {"notes": "再次核对"}, 2, SYSTEM)
+    audit = fresh(emu, gstore).read("audit_log")
+    mine = audit[audit["row_id"] == v["id"]]
+    assert list(mine["action"]) == ["create", "update", "update"], "the waiting audit row went out"

@@ -146,3 +146,35 @@ def test_revision_changes_with_every_write(contract_store) -> None:
     r1 = contract_store.revision()
     contract_store.update("communities", c["id"], {"population": 1}, 1, CLERK)
     assert len({r0, r1, contract_store.revision()}) == 3
+
+
+def test_update_many_is_all_or_nothing(contract_store) -> None:
+    c = community(contract_store)
+    v = volunteer(contract_store, c["id"])
+    recs = contract_store.append(
+        "service_records", [record_row(v, 2, day=dt.date(2026, 3, d)) for d in (1, 2, 3)], CLERK
+    )
+    batch = {r["id"]: ({"hours": 3}, r["version"]) for r in recs}
+    batch[recs[2]["id"]] = ({"hours": 0}, recs[2]["version"])
+    with pytest.raises(ValidationError) as info:
+        contract_store.update_many("service_records", batch, CLERK)
+    assert "第3行" in info.value.message("zh") and "服务时长必须大于0" in info.value.message("zh")
+    assert [contract_store.get("service_records", r["id"])["hours"] for r in recs] == [2, 2, 2]
+    # Moving three records onto one day is checked as a whole: 3 x 9 h > 24 h.
+    move = {r["id"]: ({"date": dt.date(2026, 3, 9), "hours": 9}, r["version"]) for r in recs}
+    with pytest.raises(ValidationError, match="24"):
+        contract_store.update_many("service_records", move, CLERK)
+    done = contract_store.update_many(
+        "service_records", {r["id"]: ({"hours": 4}, r["version"]) for r in recs}, CLERK
+    )
+    assert [r["version"] for r in done] == [2, 2, 2]
+    assert contract_store.read_all()["service_records"]["hours"].sum() == 12
+
+
+def test_restoring_a_row_obeys_the_rules_of_a_new_one(contract_store) -> None:
+    c = community(contract_store, "幸福一村")
+    archive(contract_store, "communities", c["id"], 1, CLERK)
+    community(contract_store, "幸福一村")
+    with pytest.raises(ValidationError, match="already exists"):
+        contract_store.set_archived("communities", {c["id"]: 2}, False, CLERK)
+    assert contract_store.get("communities", c["id"])["archived"] is True

@@ -18,7 +18,8 @@ from sltcore import clock
 from sltcore.auth import Actor, check_write
 from sltcore.codec import to_text
 from sltcore.errors import ConflictError, Problem, ValidationError
-from sltcore.schema import AUDIT_TABLE, SYSTEM_KEYS, Table, table
+from sltcore.identity import mask_address, mask_id, mask_phone
+from sltcore.schema import AUDIT_TABLE, SYSTEM_KEYS, Field, Table, table
 from sltcore.validation import Lookup, clean_row, context_problems
 
 Row = dict[str, Any]
@@ -51,6 +52,15 @@ class Store(Protocol):
         actor: Actor,
     ) -> Row:
         """Raises ConflictError when the stored version is not `expected_version`."""
+        ...
+
+    def update_many(
+        self,
+        table_key: str,
+        updates: Mapping[str, tuple[Mapping[str, Any], int]],
+        actor: Actor,
+    ) -> list[Row]:
+        """{id: (changes, expected version)}: all or none, validated together."""
         ...
 
     def set_archived(
@@ -116,12 +126,12 @@ def prepare_append(
         cleaned.append((n, row))
     if problems:
         raise ValidationError(problems)
-    check_write(actor, t, [r for _, r in cleaned])
     if given_ids:
         for rid in lookup.ref_status(t.key, set(given_ids)):
             problems.append(
                 Problem(t.key, given_ids[rid], "id", f"编号{rid}已存在", f"id {rid} exists")
             )
+    check_write(actor, t, [r for _, r in cleaned], lookup)
     problems.extend(context_problems(t, cleaned, lookup))
     if problems:
         raise ValidationError(problems)
@@ -151,6 +161,65 @@ def _check_version(t: Table, current: Row, expected: int) -> None:
         raise ConflictError(t.key, current["id"], int(expected), int(current["version"]))
 
 
+def _audit_text(f: Field, value: Any) -> str:
+    """The audit log keeps who changed what, but never a full ID or phone number."""
+    text = to_text(f, value)
+    if f.pii and text:
+        return {"id_number": mask_id, "phone": mask_phone, "address": mask_address}[f.pii](text)
+    return text
+
+
+def prepare_updates(
+    t: Table,
+    items: Sequence[tuple[Row, Mapping[str, Any], int]],
+    actor: Actor,
+    lookup: Lookup,
+) -> list[tuple[Row, Row | None]]:
+    """(current row, changes, expected version) -> (new full row, audit row or None), for a
+    batch that is validated together: the batch's new values count, its old ones do not."""
+    checked: list[tuple[Row, Row, dict[str, list[str]]]] = []
+    problems: list[Problem] = []
+    for n, (current, changes, expected) in enumerate(items, start=1):
+        _check_version(t, current, expected)
+        user = {k: v for k, v in changes.items() if k not in SYSTEM_KEYS}
+        merged_raw = {f.key: current.get(f.key) for f in t.user_fields}
+        merged_raw.update(user)
+        row, found = clean_row(t, merged_raw, n if len(items) > 1 else None)
+        problems.extend(found)
+        diff = {
+            k: [_audit_text(t.field(k), current.get(k)), _audit_text(t.field(k), row[k])]
+            for k in row
+            if row[k] != current.get(k)
+            and not (row[k] in (None, ()) and current.get(k) in (None, ()))
+        }
+        checked.append((current, row, diff))
+    if problems:
+        raise ValidationError(problems)
+    check_write(actor, t, [r for c, r, _ in checked] + [c for c, _, _ in checked], lookup)
+    moving = [(i + 1 if len(items) > 1 else None, r) for i, (_, r, d) in enumerate(checked) if d]
+    if moving:
+        changed = set().union(*(d for _, _, d in checked))
+        ids = {c["id"] for c, _, d in checked if d}
+        problems = context_problems(t, moving, lookup, exclude=ids, changed=changed)
+        if problems:
+            raise ValidationError(problems)
+    now = clock.now()
+    out: list[tuple[Row, Row | None]] = []
+    for current, row, diff in checked:
+        if not diff:
+            out.append((current, None))
+            continue
+        new = {
+            **current,
+            **row,
+            "updated_at": now,
+            "updated_by": actor.username,
+            "version": int(current["version"]) + 1,
+        }
+        out.append((new, _audit(t, current["id"], "update", actor, diff)))
+    return out
+
+
 def prepare_update(
     t: Table,
     current: Row,
@@ -160,40 +229,25 @@ def prepare_update(
     lookup: Lookup,
 ) -> tuple[Row, Row | None]:
     """The new full row and its audit row (None when nothing changed)."""
-    _check_version(t, current, expected_version)
-    user = {k: v for k, v in changes.items() if k not in SYSTEM_KEYS}
-    merged_raw = {f.key: current.get(f.key) for f in t.user_fields}
-    merged_raw.update(user)
-    row, problems = clean_row(t, merged_raw, None)
-    if problems:
-        raise ValidationError(problems)
-    check_write(actor, t, [current, row])
-    diff = {
-        k: [to_text(t.field(k), current.get(k)), to_text(t.field(k), row[k])]
-        for k in row
-        if row[k] != current.get(k) and not (row[k] in (None, ()) and current.get(k) in (None, ()))
-    }
-    if not diff:
-        return current, None
-    problems = context_problems(t, [(None, row)], lookup, exclude={current["id"]}, changed=diff)
-    if problems:
-        raise ValidationError(problems)
-    now = clock.now()
-    new = {
-        **current,
-        **row,
-        "updated_at": now,
-        "updated_by": actor.username,
-        "version": int(current["version"]) + 1,
-    }
-    return new, _audit(t, current["id"], "update", actor, diff)
+    return prepare_updates(t, [(current, changes, expected_version)], actor, lookup)[0]
 
 
 def prepare_archive(
-    t: Table, current: Row, expected_version: int, archived: bool, actor: Actor
+    t: Table,
+    current: Row,
+    expected_version: int,
+    archived: bool,
+    actor: Actor,
+    lookup: Lookup,
 ) -> tuple[Row, Row]:
     _check_version(t, current, expected_version)
-    check_write(actor, t, [current])
+    check_write(actor, t, [current], lookup)
+    if not archived and current.get("archived"):
+        # A restored row must obey the rules a new one does (unique keys, 24 hours a day...).
+        live = {f.key: current.get(f.key) for f in t.user_fields}
+        problems = context_problems(t, [(None, live)], lookup, exclude={current["id"]})
+        if problems:
+            raise ValidationError(problems)
     now = clock.now()
     new = {
         **current,

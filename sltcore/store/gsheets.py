@@ -16,6 +16,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 import re
 import threading
@@ -34,6 +35,7 @@ from sltcore.codec import ParseError, frame, parse_value, to_text
 from sltcore.errors import BackendUnavailable, DeskError, NotFoundError, Problem
 from sltcore.schema import (
     AUDIT_TABLE,
+    SYSTEM_KEYS,
     TABLES,
     Field,
     Table,
@@ -41,9 +43,10 @@ from sltcore.schema import (
     normalise_header,
     table,
 )
-from sltcore.store.base import Row, prepare_append, prepare_archive, prepare_update
+from sltcore.store.base import Row, prepare_append, prepare_archive, prepare_updates
 
 T = TypeVar("T")
+log = logging.getLogger("sltcore.store.gsheets")
 _KEY_RE = re.compile(r"/spreadsheets/d/([a-zA-Z0-9-_]+)")
 _ROW_RE = re.compile(r"![A-Z]+(\d+)")
 READ_PARAMS = {
@@ -125,9 +128,9 @@ class _Tab:
             out[self.col_of[f.key]] = to_cell(f, row.get(f.key))
         return out
 
-    def runs(self) -> list[tuple[int, int]]:
-        """Contiguous runs of our columns (start, end inclusive): extra columns are skipped."""
-        cols = sorted(self.col_of.values())
+    def runs(self, keys: Sequence[str]) -> list[tuple[int, int]]:
+        """Contiguous runs of these fields' columns (start, end inclusive)."""
+        cols = sorted(self.col_of[k] for k in keys)
         runs: list[tuple[int, int]] = []
         for c in cols:
             if runs and runs[-1][1] == c - 1:
@@ -172,6 +175,11 @@ class _SnapshotLookup:
             if r.get(field) in values and r["id"] not in exclude
         }
 
+    def community_of(self, table_key: str, ids: set[str]) -> dict[str, str | None]:
+        field = table(table_key).community_field
+        rows = self.tabs[table_key].rows
+        return {i: (rows[i].get(field) if field else None) for i in ids if i in rows}
+
 
 class GSheetsStore:
     """Store on one Google spreadsheet: one tab per table, header row = field keys."""
@@ -199,6 +207,7 @@ class GSheetsStore:
         self._problems: list[Problem] = []
         self._loaded_at: float | None = None
         self._generation = 0
+        self._pending_audit: list[Row] = []
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> GSheetsStore:
@@ -576,23 +585,25 @@ class GSheetsStore:
                     out[rid] = (i + 1, version)
         return out
 
-    def _write_rows(self, tab: _Tab, rows: Sequence[tuple[int, Row]]) -> None:
-        """One `values:batchUpdate` writing our columns of each row; extra columns untouched."""
+    def _write_rows(self, tab: _Tab, rows: Sequence[tuple[int, Row, Sequence[str]]]) -> None:
+        """One `values:batchUpdate` writing, in each row, only the fields that changed and the
+        system fields: cells someone edited by hand, and extra columns, are left alone."""
         data = []
-        for row_no, row in rows:
+        for row_no, row, keys in rows:
             values = tab.values_for(row)
-            for start, end in tab.runs():
-                rng = f"{quote_title(tab.title)}!{column_letter(start)}{row_no}:{column_letter(end)}{row_no}"  # noqa: E501
+            for start, end in tab.runs([*SYSTEM_KEYS, *(k for k in keys if k not in SYSTEM_KEYS)]):
+                first, last = column_letter(start), column_letter(end)
+                rng = f"{quote_title(tab.title)}!{first}{row_no}:{last}{row_no}"
                 data.append({"range": rng, "values": [values[start : end + 1]]})
         body = {"valueInputOption": "RAW", "data": data}
 
         def landed() -> bool | None:
-            where = self._locate(tab, [r["id"] for _, r in rows])
-            ok = all(where.get(r["id"], (0, None))[1] == r["version"] for _, r in rows)
+            where = self._locate(tab, [r["id"] for _, r, _ in rows])
+            ok = all(where.get(r["id"], (0, None))[1] == r["version"] for _, r, _ in rows)
             return True if ok else None
 
         self._call(lambda: self.http.values_batch_update(self.spreadsheet_id, body), landed)
-        for row_no, row in rows:
+        for row_no, row, _ in rows:
             tab.rows[row["id"]] = row
             tab.row_no[row["id"]] = row_no
 
@@ -623,9 +634,18 @@ class GSheetsStore:
 
     def _audit(self, audits: list[Row]) -> None:
         # A second append: Sheets has no transaction across tabs. The data row is written
-        # first, so a failure here never leaves an audit row for data that is not there.
-        if audits:
-            self._append_rows(self._tabs[AUDIT_TABLE], audits)
+        # first; if this append still fails after the retries, the save has landed and is
+        # reported as saved, and the audit rows wait here to go out with the next write.
+        rows = self._pending_audit + audits
+        if not rows:
+            return
+        try:
+            self._append_rows(self._tabs[AUDIT_TABLE], rows)
+        except DeskError:
+            log.warning("audit rows kept for the next write: %d", len(rows))
+            self._pending_audit = rows
+            return
+        self._pending_audit = []
 
     def update(
         self,
@@ -635,22 +655,35 @@ class GSheetsStore:
         expected_version: int,
         actor: Actor,
     ) -> Row:
+        return self.update_many(table_key, {row_id: (changes, expected_version)}, actor)[0]
+
+    def update_many(
+        self,
+        table_key: str,
+        updates: Mapping[str, tuple[Mapping[str, Any], int]],
+        actor: Actor,
+    ) -> list[Row]:
         t = table(table_key)
+        if not updates:
+            return []
         with self._lock:
             self._fresh()
-            tab = self._tabs[t.key]
-            where = self._locate(tab, [row_id])
-            current = self._current(tab, row_id, where)
-            tab = self._tabs[t.key]
-            new, audit = prepare_update(
-                t, current, changes, expected_version, actor, _SnapshotLookup(self)
-            )
-            if audit is None:
-                return current
-            self._write_rows(tab, [(where[row_id][0], new)])
-            self._audit([audit])
-            self._generation += 1
-        return new
+            where = self._locate(self._tabs[t.key], list(updates))
+            items = []
+            for row_id, (changes, expected) in updates.items():
+                current = self._current(self._tabs[t.key], row_id, where)
+                items.append((current, changes, expected))
+            done = prepare_updates(t, items, actor, _SnapshotLookup(self))
+            writes = [
+                (where[new["id"]][0], new, [k for k in t.keys if new.get(k) != cur.get(k)])
+                for (cur, _, _), (new, audit) in zip(items, done, strict=True)
+                if audit is not None
+            ]
+            if writes:
+                self._write_rows(self._tabs[t.key], writes)
+                self._audit([audit for _, audit in done if audit is not None])
+                self._generation += 1
+        return [new for new, _ in done]
 
     def set_archived(
         self, table_key: str, versions: Mapping[str, int], archived: bool, actor: Actor
@@ -658,17 +691,17 @@ class GSheetsStore:
         t = table(table_key)
         with self._lock:
             self._fresh()
-            tab = self._tabs[t.key]
-            where = self._locate(tab, list(versions))
+            where = self._locate(self._tabs[t.key], list(versions))
             out, audits, writes = [], [], []
             for row_id, expected in versions.items():
-                current = self._current(tab, row_id, where)
-                tab = self._tabs[t.key]
-                new, audit = prepare_archive(t, current, expected, archived, actor)
+                current = self._current(self._tabs[t.key], row_id, where)
+                new, audit = prepare_archive(
+                    t, current, expected, archived, actor, _SnapshotLookup(self)
+                )
                 out.append(new)
                 audits.append(audit)
-                writes.append((where[row_id][0], new))
-            self._write_rows(tab, writes)
+                writes.append((where[row_id][0], new, ["archived"]))
+            self._write_rows(self._tabs[t.key], writes)
             self._audit(audits)
             self._generation += 1
         return out

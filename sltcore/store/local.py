@@ -22,7 +22,7 @@ from sltcore.auth import Actor
 from sltcore.codec import frame, from_sql, to_sql
 from sltcore.errors import NotFoundError
 from sltcore.schema import AUDIT_TABLE, TABLES, Field, Table, table
-from sltcore.store.base import Row, prepare_append, prepare_archive, prepare_update
+from sltcore.store.base import Row, prepare_append, prepare_archive, prepare_updates
 
 DEFAULT_PATH = Path("data") / "sanlitun.db"
 _SQL_TYPES = {"int": "INTEGER", "bool": "INTEGER", "number": "REAL"}
@@ -93,6 +93,13 @@ class SqlLookup:
             list(sql_values),
         )
         return {sql_values[v] for v, rid in rows if rid not in exclude}
+
+    def community_of(self, table_key: str, ids: set[str]) -> dict[str, str | None]:
+        field = table(table_key).community_field
+        if field is None:
+            return dict.fromkeys(ids)
+        rows = self._in(f"SELECT id, {_q(field)} FROM {_q(table_key)} WHERE id IN ({{marks}})", ids)
+        return {r[0]: r[1] for r in rows}
 
 
 class LocalStore:
@@ -240,18 +247,32 @@ class LocalStore:
         expected_version: int,
         actor: Actor,
     ) -> Row:
+        return self.update_many(table_key, {row_id: (changes, expected_version)}, actor)[0]
+
+    def update_many(
+        self,
+        table_key: str,
+        updates: Mapping[str, tuple[Mapping[str, Any], int]],
+        actor: Actor,
+    ) -> list[Row]:
         t = table(table_key)
+        if not updates:
+            return []
         with self._write() as conn:
-            current = self._get(conn, t, row_id)
-            if current is None:
-                raise NotFoundError(t.key, row_id)
-            new, audit = prepare_update(
-                t, current, changes, expected_version, actor, SqlLookup(conn)
-            )
-            if audit is not None:
-                self._replace(conn, t, new)
-                self._insert(conn, table(AUDIT_TABLE), [audit])
-        return new
+            items = []
+            for row_id, (changes, expected) in updates.items():
+                current = self._get(conn, t, row_id)
+                if current is None:
+                    raise NotFoundError(t.key, row_id)
+                items.append((current, changes, expected))
+            done = prepare_updates(t, items, actor, SqlLookup(conn))
+            audits = []
+            for new, audit in done:
+                if audit is not None:
+                    self._replace(conn, t, new)
+                    audits.append(audit)
+            self._insert(conn, table(AUDIT_TABLE), audits)
+        return [new for new, _ in done]
 
     def set_archived(
         self, table_key: str, versions: Mapping[str, int], archived: bool, actor: Actor
@@ -260,11 +281,12 @@ class LocalStore:
         out = []
         with self._write() as conn:
             audits = []
+            lookup = SqlLookup(conn)
             for row_id, expected in versions.items():
                 current = self._get(conn, t, row_id)
                 if current is None:
                     raise NotFoundError(t.key, row_id)
-                new, audit = prepare_archive(t, current, expected, archived, actor)
+                new, audit = prepare_archive(t, current, expected, archived, actor, lookup)
                 self._replace(conn, t, new)
                 audits.append(audit)
                 out.append(new)
