@@ -341,3 +341,27 @@ def undo(store: Store, saved: Saved, actor: Actor) -> int:
     if saved.event_created:
         archive(store, "events", saved.event_id, saved.event_version, actor)
     return len(rows)
+
+
+# --- correcting one person's record afterwards ---------------------------------------------
+
+
+def correct(
+    store: Store,
+    record_id: str,
+    expected_version: int,
+    actor: Actor,
+    *,
+    hours: float | None,
+    content: str | None,
+) -> dict[str, Any]:
+    """Correct one person's hours or service content; the store validates it (hours > 0, at
+    most 24 a day counting the person's other records) and refuses a record someone else
+    changed since it was read (ConflictError), so nobody's correction is overwritten."""
+    changes = {"hours": hours, "content": (content or "").strip() or None}
+    return store.update("service_records", record_id, changes, expected_version, actor)
+
+
+def remove(store: Store, record_id: str, expected_version: int, actor: Actor) -> dict[str, Any]:
+    """Archive one person's record (kept in the history, no longer counted)."""
+    return archive(store, "service_records", record_id, expected_version, actor)

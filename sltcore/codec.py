@@ -25,6 +25,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _SHEETS_EPOCH = dt.date(1899, 12, 30)  # serial day 0 in Google Sheets and Excel
+MAX_NUMBER = 10**15  # well inside SQLite's INTEGER and a float's exact integers
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "有", "√", "✓", "已同意", "同意"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "无", "×", "", "不同意"}
 
@@ -72,8 +73,6 @@ def parse_date(raw: Any) -> dt.date:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 break
-    if re.fullmatch(r"\d{1,6}(\.\d+)?", text):
-        return parse_date(float(text))
     raise ParseError(
         f"“{text[:20]}”不是有效的日期（例如 2026-03-05 或 2026年3月5日）",
         f"“{text[:20]}” is not a date (e.g. 2026-03-05)",
@@ -112,9 +111,10 @@ def parse_datetime(raw: Any) -> dt.datetime:
         return dt.datetime.fromisoformat(text.replace("/", "-")).replace(microsecond=0, tzinfo=None)
     except ValueError:
         pass
-    if isinstance(raw, int | float) or re.fullmatch(r"\d+(\.\d+)?", text):
-        days = float(text)
-        return dt.datetime.combine(_SHEETS_EPOCH, dt.time()) + dt.timedelta(days=days)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if not 1 <= raw < 200000:  # only a sheet serial number is a number here
+            raise ParseError("不是有效的日期时间", "not a valid date and time")
+        return dt.datetime.combine(_SHEETS_EPOCH, dt.time()) + dt.timedelta(days=float(raw))
     parts = text.split()
     if len(parts) == 2:
         return dt.datetime.combine(parse_date(parts[0]), parse_time(parts[1]))
@@ -127,9 +127,17 @@ def _parse_number(raw: Any, integer: bool) -> int | float:
     if isinstance(raw, int | float):
         value = raw
     else:
-        text = str(raw).strip().replace(",", "").replace("，", "").replace(" ", "")
+        text = str(raw).strip().replace(" ", "").replace("，", ",")
         text = text.removesuffix("小时").removesuffix("元").removesuffix("人")
         text = text.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
+        if "," in text:
+            # 1,234.5 is a thousands separator; 1,5 is a European decimal comma: ask.
+            if not re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+                raise ParseError(
+                    f"“{str(raw)[:20]}”看不懂：小数点请用“.”（例如 1.5）",
+                    f"“{str(raw)[:20]}” is unclear: use a dot for decimals (e.g. 1.5)",
+                )
+            text = text.replace(",", "")
         try:
             value = float(text)
         except ValueError:
@@ -138,6 +146,8 @@ def _parse_number(raw: Any, integer: bool) -> int | float:
             ) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise ParseError("不是有效的数字", "not a finite number")
+    if abs(value) >= MAX_NUMBER:
+        raise ParseError("数字太大了", "the number is too large")
     if integer:
         if float(value) != int(value):
             raise ParseError("须为整数", "must be a whole number")

@@ -1,21 +1,30 @@
-"""Events (活动): durations, the filtered list with attendance totals, one event's attendance.
+"""Events (活动): durations, the filtered list with attendance totals, one event's attendance,
+and the changes to an event that its service records must follow.
 
-Pure pandas over `Store.read_all()` frames; the only write here is cancelling, which keeps the
-event and its records (nothing is deleted) and marks the status.
+A service record copies its event's date and community when it is written, and every count
+(dashboard, stars, certificates) reads the records, not the event. So editing an event's date
+or community moves its live records with it, and cancelling archives them; nothing is deleted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from sltcore import i18n
+from sltcore import clock, i18n
 from sltcore.auth import Actor
+from sltcore.errors import ConflictError, DeskError, NotFoundError, ValidationError
 from sltcore.identity import mask_phone
 from sltcore.refs import choice_map, label_column, titles
+from sltcore.schema import SYSTEM_KEYS, table
 from sltcore.store.base import Row, Store
+from sltcore.validation import clean_row
+
+CARRIED = ("date", "community_id")  # what a service record copies from its event
 
 
 def _as_time(value: Any) -> dt.time | None:
@@ -31,15 +40,35 @@ def duration_hours(start: Any, end: Any) -> float | None:
     """Hours from start to end ('HH:MM' or time), rounded to the quarter hour.
 
     The default hours of everyone who attended: actual service time (art. 14 of the 2013
-    registration rules), which the coordinator can change per person.
+    registration rules), which the coordinator can change per person. An end before the start
+    is the next day (a 22:00-06:00 night patrol is 8 hours); equal times give no duration.
     """
     a, b = _as_time(start), _as_time(end)
     if a is None or b is None:
         return None
     minutes = (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute)
-    if minutes <= 0:
+    if minutes == 0:
         return None
+    if minutes < 0:
+        minutes += 24 * 60
     return round(minutes / 15) / 4
+
+
+def ends_next_day(start: Any, end: Any) -> bool:
+    """The event runs past midnight (its end time is before its start time)."""
+    a, b = _as_time(start), _as_time(end)
+    return a is not None and b is not None and b < a
+
+
+def time_range(start: Any, end: Any, lang: str) -> str:
+    """`22:00–次日06:00` ('HH:MM' or time); '' when either is missing."""
+    a, b = _as_time(start), _as_time(end)
+    if a is None or b is None:
+        return ""
+    until = f"{b:%H:%M}"
+    if b < a:
+        until = i18n.t("events.next_day", lang, time=until)
+    return f"{a:%H:%M}–{until}"
 
 
 def event_label(row: Any, community_names: dict[str, str], lang: str) -> str:
@@ -69,12 +98,15 @@ def listing(frames: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
     """Every live event with labels and its attendance totals, newest first."""
     ev = frames["events"]
     sums = totals_by_event(frames["service_records"])
+    start, end = ev["start_time"].fillna(""), ev["end_time"].fillna("")
+    next_day = (start != "") & (end != "") & (end < start)  # 'HH:MM' sorts as text
+    end = end.mask(next_day, end.map(i18n.t("events.next_day", lang, time="{}").format))
     out = pd.DataFrame(
         {
             "id": ev["id"],
             "date": ev["date"].dt.date,
             "title": ev["title"],
-            "time": (ev["start_time"].fillna("") + "–" + ev["end_time"].fillna("")).str.strip("–"),
+            "time": (start + "–" + end).str.strip("–"),
             "community": label_column(ev["community_id"], titles(frames, "communities")),
             "location": ev["location"].fillna(""),
             "programme": label_column(ev["programme_id"], titles(frames, "programmes")),
@@ -159,8 +191,9 @@ def recordable(
     return dict(zip(ev["id"], label, strict=True))
 
 
-def attendance(frames: dict[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
-    """One event's live service records with the volunteer's name and masked phone."""
+def attendance(frames: Mapping[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
+    """One event's live service records with the volunteer's name and masked phone, and each
+    record's version (to correct or archive it)."""
     rec = frames["service_records"]
     rec = rec[rec["event_id"] == event_id]
     vols = frames["volunteers"].set_index("id")
@@ -169,6 +202,7 @@ def attendance(frames: dict[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "record_id": rec["id"],
+            "version": rec["version"].astype("int64"),
             "volunteer_id": rec["volunteer_id"],
             "name": rec["volunteer_id"].map(names).astype("string").fillna(rec["volunteer_id"]),
             "mobile": rec["volunteer_id"].map(phones).astype("string").fillna(""),
@@ -179,6 +213,174 @@ def attendance(frames: dict[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def cancel(store: Store, event_id: str, expected_version: int, actor: Actor) -> Row:
-    """Mark an event cancelled; its records stay (archive them separately if wrong)."""
-    return store.update("events", event_id, {"status": "cancelled"}, expected_version, actor)
+@dataclass(frozen=True)
+class EventChange:
+    """What an event change wrote: the event, and how many of its records followed it."""
+
+    event: Row
+    records_moved: int = 0
+    records_archived: int = 0
+
+
+class EventChangeRefused(DeskError):
+    """The event's records could not follow the change, so nothing was written."""
+
+
+def _live_records(frames: Mapping[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
+    rec = frames["service_records"]
+    return rec[rec["event_id"] == event_id]
+
+
+def records_count(frames: Mapping[str, pd.DataFrame], event_id: str) -> tuple[int, float]:
+    """How many live records an event has and their hours (what a change or cancel touches)."""
+    rec = _live_records(frames, event_id)
+    return len(rec), float(rec["hours"].sum()) if len(rec) else 0.0
+
+
+def _current(store: Store, event_id: str, expected_version: int) -> Row:
+    """The stored event, refused early (nothing written yet) when someone changed it."""
+    current = store.get("events", event_id)
+    if current is None or current.get("archived"):
+        raise NotFoundError("events", event_id)
+    if int(current["version"]) != int(expected_version):
+        raise ConflictError("events", event_id, int(expected_version), int(current["version"]))
+    return current
+
+
+def _refused(key: str, lines: Sequence[tuple[str, str]] = (), **kw: Any) -> EventChangeRefused:
+    """A refusal in both languages: the sentence for `key`, then one line per problem."""
+
+    def text(lang: str) -> str:
+        values = {k: i18n.fmt_date(v, lang) if isinstance(v, dt.date) else v for k, v in kw.items()}
+        return i18n.t(key, lang, **values)
+
+    zh, en = text("zh"), text("en")
+    if lines:
+        zh += "\n\n" + "\n".join(f"- {z}" for z, _ in lines)
+        en += "\n\n" + "\n".join(f"- {e}" for _, e in lines)
+    return EventChangeRefused(zh, en)
+
+
+def _named(err: ValidationError, names: Sequence[str]) -> list[tuple[str, str]]:
+    """The store's problems with a batch of records, (zh, en) each, naming the person."""
+    out: list[tuple[str, str]] = []
+    for p in err.problems:
+        at = p.row if p.row is not None else (1 if len(names) == 1 else None)
+        who = names[at - 1] if at and 0 < at <= len(names) else ""
+        t = table(p.table)
+        field = t.field(p.field) if p.field and t.has(p.field) else None
+        zh = f"{field.zh}：{p.zh}" if field else p.zh
+        en = f"{field.en}: {p.en}" if field else p.en
+        out.append((f"{who}：{zh}" if who else zh, f"{who}: {en}" if who else en))
+    return out
+
+
+def _undo(fn: Any, count: int, key: str) -> None:
+    """Put the records back after the event's own write failed; if even that fails, say so
+    plainly (saving the event again completes the change: the records already match)."""
+    try:
+        fn()
+    except Exception as err:
+        raise _refused(key, count=count) from err
+
+
+def update_event(
+    store: Store,
+    frames: Mapping[str, pd.DataFrame],
+    event_id: str,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    actor: Actor,
+    today: dt.date | None = None,
+) -> EventChange:
+    """Change an event; its live service records follow a new date or community, and are
+    archived when the change cancels it. Raises, with nothing written, when the records cannot
+    follow (e.g. a date after today for an event that has records).
+
+    Order: every check possible before writing (the event's own fields, its version, the
+    records' new date), then the records in ONE store call (validated together: 24 hours a
+    day, permissions...), then the event. Two tables cannot be written atomically together: if
+    the event's write fails after the records moved (someone saved it in between), the records
+    are moved back, in one call again.
+    """
+    today = today or clock.today()
+    et = table("events")
+    current = _current(store, event_id, expected_version)
+    merged = {f.key: current.get(f.key) for f in et.user_fields}
+    merged.update({k: v for k, v in changes.items() if k not in SYSTEM_KEYS})
+    new, problems = clean_row(et, merged, None)
+    if problems:
+        raise ValidationError(problems)
+    if new.get("status") == "cancelled" and current.get("status") != "cancelled":
+        return _cancel(store, frames, current, changes, actor)
+    moved = {k: new.get(k) for k in CARRIED if new.get(k) != current.get(k)}
+    rec = _live_records(frames, event_id)
+    if not moved or rec.empty:
+        return EventChange(store.update("events", event_id, changes, expected_version, actor))
+    day = moved.get("date")
+    if isinstance(day, dt.date) and day > today:
+        raise _refused("events.change.future", count=len(rec), date=day)
+    vols = frames["volunteers"]
+    names = rec["volunteer_id"].map(dict(zip(vols["id"], vols["name"], strict=True)))
+    updates = {
+        rid: (moved, int(version)) for rid, version in zip(rec["id"], rec["version"], strict=True)
+    }
+    try:
+        after = store.update_many("service_records", updates, actor)
+    except ValidationError as err:
+        lines = _named(err, list(names.fillna("").astype(str)))
+        raise _refused("events.change.refused", lines, count=len(rec)) from err
+    try:
+        event = store.update("events", event_id, changes, expected_version, actor)
+    except Exception:
+        back = {k: current.get(k) for k in moved}
+        _undo(
+            lambda: store.update_many(
+                "service_records", {r["id"]: (back, int(r["version"])) for r in after}, actor
+            ),
+            len(after),
+            "events.change.half_done",
+        )
+        raise
+    return EventChange(event, records_moved=len(after))
+
+
+def _cancel(
+    store: Store,
+    frames: Mapping[str, pd.DataFrame],
+    current: Row,
+    changes: Mapping[str, Any],
+    actor: Actor,
+) -> EventChange:
+    """Archive the event's live records (one call), then mark it cancelled; if that fails the
+    records are restored (one call), so they never stay archived under a live event."""
+    rec = _live_records(frames, current["id"])
+    versions = {rid: int(v) for rid, v in zip(rec["id"], rec["version"], strict=True)}
+    archived = store.set_archived("service_records", versions, True, actor) if versions else []
+    try:
+        event = store.update(
+            "events", current["id"], {**changes, "status": "cancelled"}, current["version"], actor
+        )
+    except Exception:
+        if archived:
+            back = {r["id"]: int(r["version"]) for r in archived}
+            _undo(
+                lambda: store.set_archived("service_records", back, False, actor),
+                len(archived),
+                "events.cancel.half_done",
+            )
+        raise
+    return EventChange(event, records_archived=len(archived))
+
+
+def cancel(
+    store: Store,
+    frames: Mapping[str, pd.DataFrame],
+    event_id: str,
+    expected_version: int,
+    actor: Actor,
+) -> EventChange:
+    """Cancel an event: it stays, marked cancelled, and its live service records are archived
+    so they no longer count (dashboard, stars, certificates). Nothing is deleted."""
+    current = _current(store, event_id, expected_version)
+    return _cancel(store, frames, current, {}, actor)

@@ -343,3 +343,12 @@ def test_a_save_whose_audit_append_fails_is_still_a_save(emu, gstore) -> None:
     audit = fresh(emu, gstore).read("audit_log")
     mine = audit[audit["row_id"] == v["id"]]
     assert list(mine["action"]) == ["create", "update", "update"], "the waiting audit row went out"
+
+
+def test_a_malformed_secrets_file_is_a_message_naming_it(tmp_path, monkeypatch) -> None:
+    bad = tmp_path / "secrets.toml"
+    bad.write_text('[connections.gsheets]\nspreadsheet = "abc\n', encoding="utf-8")
+    monkeypatch.setenv("SLT_SECRETS", str(bad))
+    with pytest.raises(DeskError) as info:
+        open_store()
+    assert str(bad) in info.value.message("zh") and "格式有误" in info.value.message("zh")

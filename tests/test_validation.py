@@ -220,3 +220,55 @@ def test_viewer_cannot_write_and_coordinator_only_own_community(store) -> None:
         store.append("volunteers", [volunteer_row(c2["id"])], coord)
     with pytest.raises(PermissionDenied):
         store.append("communities", [{"name": "新社区"}], coord)
+
+
+# --- values a sheet or a file may hold --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("8,000", 8000), ("1,234,567", 1234567), (" 12 ", 12), ("３０", 30), (8000.0, 8000)],
+)
+def test_numbers_as_people_type_them(raw, expected) -> None:
+    assert parse_value(table("communities").field("population"), raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("1,5", "小数点请用"),
+        ("1E+20", "太大"),
+        (1e20, "太大"),
+        ("八千", "不是数字"),
+        ("12.5", "整数"),
+    ],
+)
+def test_numbers_that_are_refused_say_why(raw, why) -> None:
+    _, reason = clean_field(table("communities").field("population"), raw)
+    assert reason is not None and why in reason[0]
+
+
+def test_text_digits_are_not_a_sheet_serial_date() -> None:
+    _, why = clean_field(table("volunteers").field("registered_on"), "2026")
+    assert why is not None and "不是有效的日期" in why[0]
+    assert parse_date(41338) == dt.date(2013, 3, 5), "a numeric cell is a serial number"
+
+
+def test_a_huge_timestamp_is_a_parse_error_not_a_crash() -> None:
+    from sltcore.codec import ParseError
+
+    with pytest.raises(ParseError):
+        parse_value(table("volunteers").field("created_at"), 1e30)
+
+
+def test_overnight_events_and_equal_times(store) -> None:
+    c = community(store)
+    base = {
+        "title": "夜间巡逻",
+        "date": dt.date(2026, 10, 1),
+        "community_id": c["id"],
+        "category": "security",
+    }
+    store.append("events", [base | {"start_time": "22:00", "end_time": "06:00"}], SYSTEM)
+    err = refused(store, "events", [base | {"start_time": "09:00", "end_time": "09:00"}])
+    assert "结束时间不能等于开始时间" in err.zh

@@ -25,8 +25,14 @@ def gsheets_config(secrets_path: Path | None = None) -> dict[str, Any] | None:
     path = secrets_path or Path(os.environ.get("SLT_SECRETS") or SECRETS_PATH)
     if not path.is_file():
         return None
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        raise DeskError(
+            f"{path} 格式有误（{err}），请对照 secrets.toml.example 修改。",
+            f"{path} is not valid TOML ({err}); compare it with secrets.toml.example.",
+        ) from None
     section = data.get("connections", {}).get("gsheets")
     return dict(section) if section else None
 

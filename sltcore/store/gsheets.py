@@ -462,6 +462,9 @@ class GSheetsStore:
             except ParseError as err:
                 row[f.key] = None
                 problem(f.key, f"无法读取：{err.zh}", f"cannot be read: {err.en}")
+            except (ValueError, TypeError, OverflowError):
+                row[f.key] = None
+                problem(f.key, "无法读取这个值", "this value cannot be read")
         row["id"] = str(rid).strip()
         if row.get("version") is None:
             row["version"] = 1

@@ -52,6 +52,30 @@ def _help(f: Field, lang: str) -> str | None:
     return (f.help_zh if lang == "zh" else f.help_en) or None
 
 
+def _bound(limit: float | None, value: Any, below: bool) -> float | None:
+    """A number box's min (`below`) or max, left out when the stored value lies beyond it.
+
+    A value typed into a sheet by hand (a population of -5) must still open in its edit form:
+    Streamlit refuses a value outside the widget's range, so the page would crash. Without the
+    bound the box shows the value and validation names the problem on saving.
+    """
+    if limit is None:
+        return None
+    if value is not None and (value < limit if below else value > limit):
+        return None
+    return limit
+
+
+def _date_range(f: Field, value: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The date picker's range, widened to include a stored date beyond it (a registration
+    date in the future, typed into the sheet), so the form opens; validation refuses on save."""
+    low = dt.date(1900, 1, 1)
+    high = clock.today() if f.past_only else dt.date(2100, 12, 31)
+    if value is not None:
+        low, high = min(low, value), max(high, value)
+    return low, high
+
+
 def _blank(value: Any) -> bool:
     if value is None or value == ():
         return True
@@ -93,21 +117,25 @@ def field_input(
         case "longtext":
             return st.text_area(text, value=value or "", key=key, help=helptext, height=90)
         case "int":
+            number = int(value) if value is not None else None
+            low, high = _bound(f.min, number, True), _bound(f.max, number, False)
             return st.number_input(
                 text,
-                value=int(value) if value is not None else None,
-                min_value=int(f.min) if f.min is not None else None,
-                max_value=int(f.max) if f.max is not None else None,
+                value=number,
+                min_value=int(low) if low is not None else None,
+                max_value=int(high) if high is not None else None,
                 step=1,
                 key=key,
                 help=helptext,
             )
         case "number":
+            number = float(value) if value is not None else None
+            low, high = _bound(f.min, number, True), _bound(f.max, number, False)
             return st.number_input(
                 text,
-                value=float(value) if value is not None else None,
-                min_value=float(f.min) if f.min is not None else None,
-                max_value=float(f.max) if f.max is not None else None,
+                value=number,
+                min_value=float(low) if low is not None else None,
+                max_value=float(high) if high is not None else None,
                 step=0.5,
                 format="%g",
                 key=key,
@@ -118,11 +146,12 @@ def field_input(
                 value = clock.today()
             if isinstance(value, dt.datetime | pd.Timestamp):
                 value = value.date()
+            low, high = _date_range(f, value)
             return st.date_input(
                 text,
                 value=value,
-                min_value=dt.date(1900, 1, 1),
-                max_value=clock.today() if f.past_only else dt.date(2100, 12, 31),
+                min_value=low,
+                max_value=high,
                 format="YYYY-MM-DD",
                 key=key,
                 help=helptext,
