@@ -1,0 +1,24 @@
+"""Settings the app relies on for safety, read the way Streamlit reads them."""
+
+from __future__ import annotations
+
+import tomllib
+
+from tests.conftest import ROOT
+
+
+def test_streamlit_data_export_is_off_and_errors_show_no_details() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    # st.dataframe's built-in CSV download would write typed formulas as they are.
+    assert config["client"]["disableDataExport"] is True
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_no_secrets_file_is_tracked() -> None:
+    import subprocess
+
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert ".streamlit/secrets.toml" not in tracked
+    assert ".streamlit/secrets.toml.example" in tracked
