@@ -1,7 +1,7 @@
 """概览: the leaders' dashboard and the app's default page.
 
 Key figures against the previous period and nine charts, for a period and some communities.
-The store is read and joined once per data revision (`_prepared`, shared, not copied); the
+The store is read and joined once per data revision (`filters.prepared`, shared, not copied); the
 small aggregates are cached per revision and filters (`_aggregates`), so a rerun with cached
 filters costs the same at 1,000 or 100,000 service records.
 """

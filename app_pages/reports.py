@@ -7,26 +7,17 @@ issuing a certificate writes one row to the numbered register (民发〔2015〕1
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pandas as pd
 import streamlit as st
 
 from sltcore import analytics, certificate, clock, i18n, report
-from sltcore.store import Store
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, show_error, tr
+from sltcore.ui import after_write, attempt, current_actor, filters, get_store, lang, show_error, tr
 from sltcore.ui.shell import first_run
 
 CACHE_TTL_SECONDS = 600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTHS_OFFERED = 24
-
-
-@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
-def _frames(_store: Store, key: str, revision: str) -> dict[str, pd.DataFrame]:
-    """All tables, read once per data revision and shared, not copied: at 100k records a copy
-    per rerun would cost a second. The files built from them never modify them."""
-    return _store.read_all()
 
 
 def _month_options(today: dt.date) -> list[tuple[int, int]]:
@@ -267,8 +258,8 @@ def main() -> None:
     today = clock.today()
     st.title(tr("reports.title"))
     st.caption(tr("reports.intro"))
-    key = f"{store.backend}:{os.environ.get('SLT_BACKEND', '')}:{os.environ.get('SLT_DB', '')}"
-    frames = attempt(lambda: _frames(store, key, store.revision()))
+    key = filters.store_key(store)
+    frames = attempt(lambda: filters.frames(store, key, store.revision()))
     if frames is None:
         return
     empty = all(frames[k].empty for k in ("communities", "volunteers", "service_records"))

@@ -222,7 +222,8 @@ def test_key_figures_for_one_community(frames, ids):
 def test_archived_rows_never_count_even_when_frames_carry_them(fixed):
     s, _, frames = fixed
     with_archived = s.read_all(include_archived=True)
-    assert with_archived["service_records"]["archived"].any()
+    assert with_archived["service_records"]["archived"].any()  # r10
+    assert with_archived["volunteers"]["archived"].any()  # v6, and r8 through v6
     for period in (this_month(), A.make_period("this_year", TODAY)):
         a = A.dashboard(frames, period)
         b = A.dashboard(with_archived, period)
@@ -363,14 +364,33 @@ def test_star_list(frames):
 # --- the whole dashboard -------------------------------------------------------------------
 
 
-def test_dashboard_frames_are_small_and_work_on_empty_data(frames):
+def test_dashboard_frames_are_sized_by_communities_and_months_not_records(frames):
+    """Each aggregate has one row per community, month, category, level or programme (or at
+    most ten volunteers), so its size never grows with the number of records."""
     big = A.dashboard(frames, A.make_period("this_year", TODAY))
-    assert set(big) >= {"figures", "by_community", "monthly", "top"}
-    assert all(len(df) < 1000 for df in big.values())
+    rows = {key: len(df) for key, df in big.items()}
+    assert rows == {
+        "figures": 6,
+        "by_community": 3,
+        "monthly": 24 * 3,
+        "category": 7,  # six categories and "no event"
+        "per_1000": 3,
+        "active_share": 3,
+        "stars": 6,  # levels 0-5
+        "top": 5,  # v1-v5, everyone with counted hours this year (v5: r11 in March)
+        "registrations": 24 * 3,
+        "programme": 3,  # P1, P2 and "none"
+    }
+
+
+def test_dashboard_on_empty_data(frames):
     empty = A.dashboard({}, this_month())
-    assert empty["figures"]["value"].fillna(0).sum() == 0
+    values = empty["figures"].set_index("figure")["value"]
+    assert values.drop("hours_per_active").tolist() == [0, 0, 0, 0, 0]
+    assert math.isnan(values["hours_per_active"])  # no active volunteer: no average
     assert empty["monthly"].empty and empty["top"].empty
     assert A.prepare({}).empty
+    assert not A.prepare(frames).empty
 
 
 def test_options(frames, ids):

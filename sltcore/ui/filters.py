@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import pandas as pd
 import streamlit as st
 
 from sltcore import analytics, clock
@@ -24,9 +25,16 @@ def store_key(store: Store) -> str:
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
+def frames(_store: Store, key: str, revision: str) -> dict[str, pd.DataFrame]:
+    """All tables, read once per data revision and shared, never copied or mutated: at 100k
+    records a copy per rerun would cost a second. Reports build their files from these."""
+    return _store.read_all()
+
+
+@st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
 def prepared(_store: Store, key: str, revision: str) -> analytics.Prepared:
-    """One read and join per data revision, shared by every session (never mutated)."""
-    return analytics.prepare(_store.read_all())
+    """The join every dashboard aggregate needs, once per data revision (never mutated)."""
+    return analytics.prepare(frames(_store, key, revision))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
