@@ -357,3 +357,21 @@ def test_a_malformed_secrets_file_is_a_message_naming_it(tmp_path, monkeypatch) 
     with pytest.raises(DeskError) as info:
         open_store()
     assert str(bad) in info.value.message("zh") and "格式有误" in info.value.message("zh")
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [(403, "添加为编辑者"), (401, "密钥无效"), (404, "找不到这个 Google 表格"), (400, "拒绝了请求")],
+)
+def test_refusals_become_messages_that_say_what_to_do(emu, status, words) -> None:
+    s = make_gsheets_store(emu, account_email="desk@example.iam.gserviceaccount.com")
+    emu.fail_next(1, status=status)
+    with pytest.raises(DeskError) as info:
+        s.read_all()
+    message = info.value.message("zh")
+    assert words in message
+    if status == 403:
+        assert "desk@example.iam.gserviceaccount.com" in message
+    assert sum(1 for r in emu.requests if r.spreadsheet_id == s.spreadsheet_id) == 1, (
+        "a refusal is not retried"
+    )
