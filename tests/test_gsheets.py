@@ -361,7 +361,12 @@ def test_a_malformed_secrets_file_is_a_message_naming_it(tmp_path, monkeypatch) 
 
 @pytest.mark.parametrize(
     ("status", "words"),
-    [(403, "添加为编辑者"), (401, "密钥无效"), (404, "找不到这个 Google 表格"), (400, "拒绝了请求")],
+    [
+        (403, "添加为编辑者"),
+        (401, "密钥无效"),
+        (404, "找不到这个 Google 表格"),
+        (400, "拒绝了请求"),
+    ],
 )
 def test_refusals_become_messages_that_say_what_to_do(emu, status, words) -> None:
     s = make_gsheets_store(emu, account_email="desk@example.iam.gserviceaccount.com")
