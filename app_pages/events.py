@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from sltcore import clock, events, i18n
+from sltcore import attendance, clock, events, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
@@ -107,6 +108,7 @@ def show_list() -> None:
         picked = table_view(
             shown,
             _columns(),
+            download=f"events-{today:%Y%m%d}",
             on_select="rerun",
             selection_mode="single-row",
             key="events.table",
@@ -145,9 +147,7 @@ def show_event(event_id: str) -> None:
     st.title(row["title"])
     facts = [
         i18n.fmt_date(row["date"], lg),
-        f"{row['start_time']:%H:%M}–{row['end_time']:%H:%M}"
-        if row["start_time"] and row["end_time"]
-        else "",
+        events.time_range(row["start_time"], row["end_time"], lg),
         names.get(row["community_id"] or "", ""),
         row["location"] or "",
         ev_table.field("category").choice_label(row["category"], lg),
@@ -171,7 +171,9 @@ def show_event(event_id: str) -> None:
                 "content": tr("events.col.content"),
                 "recorder": tr("events.col.recorder"),
             },
+            download=f"event-{row['date']:%Y%m%d}-attendance",
         )
+        correct_records(event_id, people)
     if row["status"] != "cancelled":
         st.page_link(
             "app_pages/record.py",
@@ -179,7 +181,10 @@ def show_event(event_id: str) -> None:
             icon=":material/edit_note:",
             query_params={"event": event_id},
         )
+    count, hours = events.records_count(frames, event_id)
     with st.expander(tr("events.edit"), icon=":material/edit:"):
+        if count:
+            st.caption(tr("events.edit.carry", count=count))
         values = record_form(
             ev_table,
             form_key=f"events.edit.{event_id}.{row['version']}",
@@ -188,22 +193,133 @@ def show_event(event_id: str) -> None:
             values=row,
         )
         if values is not None:
-            saved = form_attempt(
-                lambda: store.update("events", event_id, values, row["version"], actor)
+            done = form_attempt(
+                lambda: events.update_event(
+                    store, frames, event_id, values, row["version"], actor, today
+                )
             )
-            if saved is not None:
+            if done is not None:
                 after_write()
-                flash(tr("events.updated"))
+                if done.records_archived:
+                    flash(
+                        tr("events.cancelled.records", count=done.records_archived),
+                        icon=":material/event_busy:",
+                    )
+                elif done.records_moved:
+                    flash(tr("events.updated.records", count=done.records_moved))
+                else:
+                    flash(tr("events.updated"))
                 st.rerun()
     if row["status"] != "cancelled":
         with st.expander(tr("events.cancel"), icon=":material/event_busy:"):
-            st.caption(tr("events.cancel.help"))
-            if st.button(tr("events.cancel.confirm"), key="events.cancel"):
-                done = attempt(lambda: events.cancel(store, event_id, row["version"], actor))
+            if count:
+                st.warning(
+                    tr("events.cancel.records", count=count, hours=i18n.fmt_hours(hours, lg)),
+                    icon=":material/warning:",
+                )
+            else:
+                st.caption(tr("events.cancel.help"))
+            confirm = (
+                tr("events.cancel.confirm.records", count=count)
+                if count
+                else tr("events.cancel.confirm")
+            )
+            if st.button(confirm, key="events.cancel"):
+                done = attempt(
+                    lambda: events.cancel(store, frames, event_id, row["version"], actor)
+                )
                 if done is not None:
                     after_write()
-                    flash(tr("events.cancelled"), icon=":material/event_busy:")
+                    message = (
+                        tr("events.cancelled.records", count=done.records_archived)
+                        if done.records_archived
+                        else tr("events.cancelled")
+                    )
+                    flash(message, icon=":material/event_busy:")
                     st.rerun()
+
+
+def correct_records(event_id: str, people: pd.DataFrame) -> None:
+    """Correct one person's record of this event (hours, service content) or archive it.
+
+    Through sltcore, so validation applies (hours > 0, 24 hours a day) and a record someone
+    else changed meanwhile is refused with a message instead of being overwritten.
+    """
+    with st.expander(tr("events.fix"), icon=":material/edit_note:"):
+        labels = {  # what does not change on a correction (a changed label loses the choice)
+            r["record_id"]: " · ".join(x for x in (r["name"], r["mobile"]) if x)
+            for r in people.to_dict("records")
+        }
+        rid = st.selectbox(
+            tr("events.fix.who"),
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            placeholder=tr("forms.choose"),
+            key=f"events.fix.{event_id}",
+        )
+        if rid is None:
+            return
+        rec = people.set_index("record_id").loc[rid]
+        name, version = str(rec["name"]), int(rec["version"])
+        gen_key = f"events.fix.gen.{rid}"
+        form = f"events.fix.{rid}.{st.session_state.get(gen_key, 0)}"
+        if f"{form}.hours" not in st.session_state:
+            # Drawn afresh, the form shows the record as stored now: that version is what a
+            # save expects, so a change by someone else meanwhile is refused, not overwritten.
+            st.session_state[f"{form}.seen"] = version
+        seen = st.session_state[f"{form}.seen"]
+        rt = table("service_records")
+        hours_field = rt.field("hours")
+        with st.form(form, border=True):
+            new_hours = st.number_input(
+                hours_field.label(lg),
+                value=float(rec["hours"]),
+                step=0.5,
+                format="%g",
+                help=hours_field.help_zh if lg == "zh" else hours_field.help_en,
+                key=f"{form}.hours",
+            )
+            new_content = st.text_area(
+                rt.field("content").label(lg),
+                value=str(rec["content"] or ""),
+                height=68,
+                key=f"{form}.content",
+            )
+            save = st.form_submit_button(tr("common.save"), type="primary", icon=":material/save:")
+        if save:
+            saved = form_attempt(
+                lambda: attendance.correct(
+                    store, rid, seen, actor, hours=new_hours, content=new_content
+                )
+            )
+            if saved is not None or seen != version:  # saved, or stale: show it as stored now
+                st.session_state[gen_key] = st.session_state.get(gen_key, 0) + 1
+            if saved is not None:
+                after_write()
+                flash(tr("events.fix.saved", name=name))
+                st.rerun()
+        ask = f"events.fix.ask.{rid}"
+        if ask not in st.session_state:
+            if st.button(tr("events.fix.archive"), icon=":material/archive:", key=f"{ask}.btn"):
+                st.session_state[ask] = version  # the record as the warning shows it
+                st.rerun()
+            return
+        st.warning(
+            tr("events.fix.archive.warn", name=name, hours=i18n.fmt_hours(float(rec["hours"]), lg)),
+            icon=":material/warning:",
+        )
+        yes, no = st.columns(2)
+        if yes.button(tr("events.fix.archive.confirm"), type="primary", key=f"{ask}.yes"):
+            asked = st.session_state.pop(ask)
+            done = attempt(lambda: attendance.remove(store, rid, asked, actor))
+            if done is not None:
+                after_write()
+                flash(tr("events.fix.archived", name=name), icon=":material/archive:")
+                st.rerun()
+        if no.button(tr("events.fix.archive.keep"), key=f"{ask}.no"):
+            st.session_state.pop(ask, None)
+            st.rerun()
 
 
 chosen = query_id("event")

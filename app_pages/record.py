@@ -121,7 +121,7 @@ if mode == "existing":
         default_content = row["content"] if isinstance(row["content"], str) else ""
         default_object = row["service_object"] if isinstance(row["service_object"], str) else ""
         facts = [
-            f"{row['start_time']}–{row['end_time']}" if isinstance(row["start_time"], str) else "",
+            events.time_range(row["start_time"], row["end_time"], lg),
             row["location"] if isinstance(row["location"], str) else "",
             tr("record.duration", hours=i18n.fmt_hours(duration, lg)) if duration else "",
         ]

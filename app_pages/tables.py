@@ -9,14 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sltcore import i18n
+from sltcore import clock, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import display_frame
 from sltcore.schema import REFERENCE_TABLES, table
 from sltcore.store import archive
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, masked, tr
 from sltcore.ui.forms import lang_key, record_form
-from sltcore.ui.kit import flash, form_attempt, load_frames, show_flashes
+from sltcore.ui.kit import csv_button, flash, form_attempt, load_frames, show_flashes
 
 store = get_store()
 frames = load_frames()
@@ -60,12 +60,9 @@ st.caption(tr("tables.count", count=i18n.fmt_number(len(found), lg, 0)))
 if found.empty:
     st.info(tr("tables.none"), icon=":material/info:")
 else:
-    st.dataframe(
-        display_frame(frames, key, masked(found, t), lg),
-        hide_index=True,
-        width="stretch",
-        placeholder="",
-    )
+    shown = display_frame(frames, key, masked(found, t), lg)
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")
+    csv_button(shown, f"{key}-{clock.today():%Y%m%d}", key=f"tables.csv.{key}")
 
 gen = st.session_state.get("tables.gen", 0)
 with st.expander(tr("tables.add", table=t.label(lg)), icon=":material/add:", expanded=df.empty):

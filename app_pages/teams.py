@@ -79,6 +79,7 @@ def show_list() -> None:
         picked = table_view(
             df,
             _columns(),
+            download=f"teams-{today:%Y%m%d}",
             on_select="rerun",
             selection_mode="single-row",
             key="teams.table",
@@ -137,6 +138,7 @@ def show_team(team_id: str) -> None:
                     tr("teams.col.joined"), format="YYYY-MM-DD"
                 ),
             },
+            download=f"team-{team_id}-members",
         )
 
     left, right = st.columns(2)

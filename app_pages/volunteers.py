@@ -147,6 +147,7 @@ def show_list() -> None:
         picked = table_view(
             shown,
             _columns(),
+            download=f"volunteers-{today:%Y%m%d}",
             on_select="rerun",
             selection_mode="single-row",
             key="volunteers.table",
@@ -169,9 +170,25 @@ def show_list() -> None:
         _submit(values, None)
 
 
+def reveal_phones(vol_id: str, v: dict[str, Any]) -> None:
+    """The full mobile (and guardian's) on request, for an account that may see it (admin,
+    coordinator), so they can call; a viewer never gets the switch. Shown only while the
+    switch is on, so the number is not on the page (or a screenshot) by default."""
+    phones = [k for k in ("mobile", "guardian_mobile") if v.get(k)]
+    if not actor.can_see_pii or not phones:
+        return
+    if st.toggle(
+        tr("volunteers.reveal"),
+        key=f"volunteers.reveal.{vol_id}",
+        help=tr("volunteers.reveal.help"),
+    ):
+        st.markdown("\n".join(f"- **{vt.field(k).label(lg)}**：{v[k]}" for k in phones))
+
+
 def show_profile(vol_id: str) -> None:
     if st.button(tr("volunteers.back"), icon=":material/arrow_back:", key="volunteers.back"):
         st.session_state.pop(PENDING, None)
+        st.session_state.pop(f"volunteers.reveal.{vol_id}", None)  # hidden again next time
         open_item("vol", None)
     p = volunteers.profile(frames, vol_id, lg, today)
     if p is None:
@@ -271,6 +288,7 @@ def show_profile(vol_id: str) -> None:
                 shown = str(value)
             lines.append(f"- **{f.label(lg)}**：{shown}")
         st.markdown("\n".join(lines))
+        reveal_phones(vol_id, v)
     with right:
         st.subheader(tr("volunteers.teams"))
         if p.teams.empty:
@@ -297,6 +315,7 @@ def show_profile(vol_id: str) -> None:
                 "community": tr("volunteers.col.community"),
                 "content": tr("events.col.content"),
             },
+            download=f"volunteer-{vol_id}-records",
             height=min(400, 38 + 35 * len(p.events)),
         )
 

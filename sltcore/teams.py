@@ -112,13 +112,27 @@ def remove_member(
 ) -> Row:
     """Record the leaving date, then archive the membership (it stays in the history).
 
-    A leader who leaves also stops being the team's leader.
+    A leader who leaves also stops being the team's leader. One store call per change, in an
+    order where a failure part-way leaves data that removing again completes:
+    1. teams: a leaving leader's team loses its `leader_id` first, so the team never names a
+       leader who is no longer a member;
+    2. team_members: the leaving date; 3. team_members: the archive.
+    Not atomic (the store has no transaction across tables, nor one call that both changes a
+    field and archives): after 1 the member is still listed, role "leader", under a team with
+    no leader; after 2 a live member carries a leaving date. Both show on the team's page and
+    "移出本队" again finishes the job (1 and 2 are then no-ops).
     """
     tm = frames["team_members"]
     hit = tm[tm["id"] == member_id]
     if hit.empty:
         raise NotFoundError("team_members", member_id)
     member = hit.iloc[0]
+    teams = frames["teams"]
+    team = teams[teams["id"] == member["team_id"]]
+    if not team.empty and team.iloc[0]["leader_id"] == member["volunteer_id"]:
+        store.update(
+            "teams", member["team_id"], {"leader_id": None}, int(team.iloc[0]["version"]), actor
+        )
     row = store.update(
         "team_members",
         member_id,
@@ -126,28 +140,38 @@ def remove_member(
         int(member["version"]),
         actor,
     )
-    out = archive(store, "team_members", member_id, int(row["version"]), actor)
-    teams = frames["teams"]
-    team = teams[teams["id"] == member["team_id"]]
-    if not team.empty and team.iloc[0]["leader_id"] == member["volunteer_id"]:
-        store.update(
-            "teams", member["team_id"], {"leader_id": None}, int(team.iloc[0]["version"]), actor
-        )
-    return out
+    return archive(store, "team_members", member_id, int(row["version"]), actor)
 
 
 def set_leader(store: Store, frames: Frames, team_id: str, volunteer_id: str, actor: Actor) -> None:
-    """Make a member the leader: the team's `leader_id` and the members' roles follow."""
+    """Make a member the leader: the team's `leader_id` and the members' roles follow.
+
+    Two store calls, one per table: the team's `leader_id`, then every role change (the old
+    leader back to member, the new one to leader) in ONE `update_many`, all or none. Not
+    atomic across the two tables: if the roles fail after the team changed, the team names
+    the new leader while the roles are the old ones; the member is not yet shown as leader,
+    so "设为队长" stays available and pressing it again completes (the team's write is then
+    a no-op).
+    """
     tm = frames["team_members"]
     tm = tm[tm["team_id"] == team_id]
     mine = tm[tm["volunteer_id"] == volunteer_id]
     if mine.empty:
         raise DeskError("只有本队队员才能担任队长。", "Only a member of the team can lead it.")
     teams = frames["teams"]
-    team = teams[teams["id"] == team_id].iloc[0]
+    hit = teams[teams["id"] == team_id]
+    if hit.empty:
+        raise NotFoundError("teams", team_id)
+    team = hit.iloc[0]
     store.update("teams", team_id, {"leader_id": volunteer_id}, int(team["version"]), actor)
-    for r in tm[(tm["role"] == "leader") & (tm["volunteer_id"] != volunteer_id)].to_dict("records"):
-        store.update("team_members", r["id"], {"role": "member"}, int(r["version"]), actor)
+    roles: dict[str, tuple[dict[str, str], int]] = {
+        r["id"]: ({"role": "member"}, int(r["version"]))
+        for r in tm[(tm["role"] == "leader") & (tm["volunteer_id"] != volunteer_id)].to_dict(
+            "records"
+        )
+    }
     me = mine.iloc[0]
     if me["role"] != "leader":
-        store.update("team_members", me["id"], {"role": "leader"}, int(me["version"]), actor)
+        roles[me["id"]] = ({"role": "leader"}, int(me["version"]))
+    if roles:
+        store.update_many("team_members", roles, actor)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sltcore import attendance
+from sltcore import attendance, events
 from sltcore.attendance import AttendanceRefused
 from sltcore.auth import SYSTEM
 from sltcore.events import duration_hours
@@ -81,7 +81,18 @@ def test_duration_is_the_default_hours():
     assert duration_hours("09:00", "11:30") == 2.5
     assert duration_hours(dt.time(14, 0), dt.time(15, 10)) == 1.25  # quarter hours
     assert duration_hours("09:00", None) is None
-    assert duration_hours("11:00", "09:00") is None
+    assert duration_hours("09:00", "09:00") is None  # equal times: no duration
+
+
+def test_an_overnight_event_ends_the_next_day():
+    """A 22:00-06:00 night patrol is 8 hours, not refused and not negative."""
+    assert duration_hours("22:00", "06:00") == 8.0
+    assert duration_hours(dt.time(23, 30), dt.time(0, 15)) == 0.75
+    assert duration_hours("11:00", "09:00") == 22.0
+    assert events.ends_next_day("22:00", "06:00") and not events.ends_next_day("06:00", "22:00")
+    assert events.time_range("22:00", "06:00", "zh") == "22:00–次日06:00"
+    assert events.time_range(dt.time(22), dt.time(6), "en") == "22:00–06:00 (next day)"
+    assert events.time_range("09:00", "11:30", "zh") == "09:00–11:30"
 
 
 def test_options_label_carries_name_phone_suffix_community_and_team(world):

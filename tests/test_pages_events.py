@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sltcore import events
-from sltcore.auth import SYSTEM
+from sltcore.auth import SYSTEM, Actor
 from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
 
@@ -22,9 +22,11 @@ DAY = dt.date(2026, 11, 20)
 FULL_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
-def open_page(query: dict | None = None, lang: str = "zh") -> AppTest:
+def open_page(query: dict | None = None, lang: str = "zh", actor: Actor | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
     at.run()
     if query:
         at.query_params.update(query)
@@ -187,3 +189,313 @@ def test_english(desk):
     at = open_page(lang="en")
     assert at.title[0].value == "Events"
     assert list(at.dataframe[0].value.columns)[:2] == ["Date", "Title"]
+
+
+# --- an event's records follow its date and community; cancelling archives them ----------
+
+
+class Spy:
+    """The store, counting writes per (method, table)."""
+
+    def __init__(self, store, fail_on: tuple[str, str] | None = None):
+        self._store = store
+        self.calls: list[tuple[str, str]] = []
+        self.fail_on = fail_on
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def _note(self, method: str, table_key: str) -> None:
+        self.calls.append((method, table_key))
+        if self.fail_on == (method, table_key):
+            self.fail_on = None  # fail once: the compensation goes through
+            from sltcore.errors import ConflictError
+
+            raise ConflictError(table_key, "x", 1, 2)
+
+    def update(self, table_key, row_id, changes, expected_version, actor):
+        self._note("update", table_key)
+        return self._store.update(table_key, row_id, changes, expected_version, actor)
+
+    def update_many(self, table_key, updates, actor):
+        self._note("update_many", table_key)
+        return self._store.update_many(table_key, updates, actor)
+
+    def set_archived(self, table_key, versions, archived, actor):
+        self._note("set_archived", table_key)
+        return self._store.set_archived(table_key, versions, archived, actor)
+
+    def append(self, table_key, rows, actor):
+        self._note("append", table_key)
+        return self._store.append(table_key, rows, actor)
+
+
+def live_records(store, event_id):
+    rec = store.read("service_records")
+    return rec[rec["event_id"] == event_id]
+
+
+def test_a_new_date_and_community_carry_over_to_the_records_in_one_call(desk):
+    store, ev = desk["store"], desk["events"][0]
+    spy = Spy(store)
+    new_day = dt.date(2026, 11, 18)
+    done = events.update_event(
+        spy,
+        store.read_all(),
+        ev["id"],
+        {"date": new_day, "community_id": desk["north"]["id"], "location": "北三里"},
+        ev["version"],
+        SYSTEM,
+    )
+    assert done.records_moved == 2 and done.event["date"] == new_day
+    assert spy.calls == [("update_many", "service_records"), ("update", "events")]
+    rec = live_records(store, ev["id"])
+    assert set(rec["date"].dt.date) == {new_day}
+    assert set(rec["community_id"]) == {desk["north"]["id"]}
+    # what the dashboard counts per community follows too
+    frames = store.read_all()
+    north = frames["service_records"]["community_id"] == desk["north"]["id"]
+    assert frames["service_records"].loc[north, "hours"].sum() == 3.5
+
+
+def test_other_changes_leave_the_records_alone(desk):
+    store, ev = desk["store"], desk["events"][0]
+    spy = Spy(store)
+    events.update_event(
+        spy, store.read_all(), ev["id"], {"location": "活动室"}, ev["version"], SYSTEM
+    )
+    assert spy.calls == [("update", "events")]
+    assert set(live_records(store, ev["id"])["version"]) == {1}
+
+
+def test_a_future_date_is_refused_before_anything_is_written(desk):
+    store, ev = desk["store"], desk["events"][0]
+    spy = Spy(store)
+    with pytest.raises(events.EventChangeRefused) as err:
+        events.update_event(
+            spy, store.read_all(), ev["id"], {"date": dt.date(2026, 12, 5)}, ev["version"], SYSTEM
+        )
+    assert "2 条服务记录" in err.value.message("zh") and "今天以后" in err.value.message("zh")
+    assert "2 service records" in err.value.message("en")
+    assert spy.calls == []
+    assert store.get("events", ev["id"])["date"] == DAY
+    assert set(live_records(store, ev["id"])["date"].dt.date) == {DAY}
+
+
+def test_a_refused_record_refuses_the_whole_change_naming_the_person(desk):
+    """王秀英 already has 23 hours on the new day: with this event's 2 that is over 24."""
+    store, ev = desk["store"], desk["events"][0]
+    wang = store.read("volunteers").set_index("name").loc["王秀英"]
+    other = dt.date(2026, 11, 10)
+    store.append(
+        "service_records",
+        [record_row({"id": wang["id"], "community_id": desk["com"]["id"]}, 23.0, other)],
+        SYSTEM,
+    )
+    with pytest.raises(events.EventChangeRefused) as err:
+        events.update_event(
+            store, store.read_all(), ev["id"], {"date": other}, ev["version"], SYSTEM
+        )
+    text = err.value.message("zh")
+    assert "王秀英" in text and "李强" not in text and "没有改动" in text
+    assert store.get("events", ev["id"])["date"] == DAY
+    assert set(live_records(store, ev["id"])["date"].dt.date) == {DAY}
+
+
+def test_when_the_event_write_fails_the_records_are_moved_back(desk):
+    store, ev = desk["store"], desk["events"][0]
+    spy = Spy(store, fail_on=("update", "events"))
+    with pytest.raises(Exception, match="changed this row"):
+        events.update_event(
+            spy, store.read_all(), ev["id"], {"date": dt.date(2026, 11, 18)}, ev["version"], SYSTEM
+        )
+    assert spy.calls == [
+        ("update_many", "service_records"),
+        ("update", "events"),
+        ("update_many", "service_records"),
+    ]
+    assert set(live_records(store, ev["id"])["date"].dt.date) == {DAY}
+    assert store.get("events", ev["id"])["date"] == DAY
+
+
+def test_a_stale_event_is_refused_before_its_records_move(desk):
+    store, ev = desk["store"], desk["events"][0]
+    store.update("events", ev["id"], {"location": "别人改的"}, ev["version"], SYSTEM)
+    spy = Spy(store)
+    with pytest.raises(Exception, match="changed this row"):
+        events.update_event(
+            spy, store.read_all(), ev["id"], {"date": dt.date(2026, 11, 18)}, ev["version"], SYSTEM
+        )
+    assert spy.calls == []
+
+
+def test_cancelling_archives_the_records_in_one_call(desk):
+    store, ev = desk["store"], desk["events"][0]
+    spy = Spy(store)
+    done = events.cancel(spy, store.read_all(), ev["id"], ev["version"], SYSTEM)
+    assert done.records_archived == 2 and done.event["status"] == "cancelled"
+    assert spy.calls == [("set_archived", "service_records"), ("update", "events")]
+    assert live_records(store, ev["id"]).empty
+    every = store.read("service_records", include_archived=True)
+    assert every.loc[every["event_id"] == ev["id"], "archived"].all(), "archived, not deleted"
+
+
+def test_cancelling_through_the_status_field_archives_too(desk):
+    store, ev = desk["store"], desk["events"][0]
+    done = events.update_event(
+        store, store.read_all(), ev["id"], {"status": "cancelled"}, ev["version"], SYSTEM
+    )
+    assert done.records_archived == 2 and live_records(store, ev["id"]).empty
+
+
+def test_a_failed_cancel_restores_the_records(desk):
+    store, ev = desk["store"], desk["events"][0]
+    spy = Spy(store, fail_on=("update", "events"))
+    with pytest.raises(Exception, match="changed this row"):
+        events.cancel(spy, store.read_all(), ev["id"], ev["version"], SYSTEM)
+    assert len(live_records(store, ev["id"])) == 2
+    assert store.get("events", ev["id"])["status"] == "done"
+
+
+def test_page_edit_moves_the_records_and_says_so(desk):
+    store, ev = desk["store"], desk["events"][0]
+    at = open_page({"event": ev["id"]})
+    assert "2 条服务记录" in " ".join(c.value for c in at.caption)
+    at.date_input(key=f"events.edit.{ev['id']}.1.date").set_value(dt.date(2026, 11, 18))
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception and not at.error
+    assert "活动已修改，2 条服务记录已随之更新" in [t.value for t in at.toast]
+    assert set(live_records(store, ev["id"])["date"].dt.date) == {dt.date(2026, 11, 18)}
+
+
+def test_page_refuses_a_future_date_for_an_event_with_records(desk):
+    store, ev = desk["store"], desk["events"][0]
+    at = open_page({"event": ev["id"]})
+    at.date_input(key=f"events.edit.{ev['id']}.1.date").set_value(dt.date(2026, 12, 5))
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    assert "今天以后" in at.error[0].value
+    assert store.get("events", ev["id"])["version"] == 1
+
+
+def test_page_cancel_tells_how_many_records_are_archived(desk):
+    store, ev = desk["store"], desk["events"][0]
+    at = open_page({"event": ev["id"]})
+    warning = next(w.value for w in at.warning if "取消后" in w.value)
+    assert "2 条服务记录（共 3.5 小时）将被归档" in warning
+    assert at.button(key="events.cancel").label == "确认取消，并归档 2 条服务记录"
+    at.button(key="events.cancel").click().run()
+    assert "活动已取消，2 条服务记录已归档" in [t.value for t in at.toast]
+    assert live_records(store, ev["id"]).empty
+    assert store.get("events", ev["id"])["status"] == "cancelled"
+
+
+def test_english_cancel_confirmation(desk):
+    at = open_page({"event": desk["events"][0]["id"]}, lang="en")
+    assert at.button(key="events.cancel").label == "Cancel it and archive its 2 records"
+
+
+# --- correcting one person's record on the event's page -----------------------------------
+
+
+def fix(at: AppTest, desk: dict, name: str) -> dict:
+    rec = live_records(desk["store"], desk["events"][0]["id"])
+    vols = desk["store"].read("volunteers").set_index("id")["name"]
+    row = rec[rec["volunteer_id"].map(vols) == name].iloc[0].to_dict()
+    at.selectbox(key=f"events.fix.{desk['events'][0]['id']}").set_value(row["id"]).run()
+    return row
+
+
+def test_a_coordinator_corrects_one_persons_hours_and_content(desk):
+    store = desk["store"]
+    coord = Actor("coord", "coordinator", (desk["com"]["id"],), "协调员")
+    at = open_page({"event": desk["events"][0]["id"]}, actor=coord)
+    row = fix(at, desk, "李强")
+    prefix = f"events.fix.{row['id']}.0."
+    assert at.number_input(key=prefix + "hours").value == 1.5
+    at.number_input(key=prefix + "hours").set_value(2.5)
+    at.text_area(key=prefix + "content").input("分发宣传单")
+    next(b for b in at.button if b.label == "保存" and "fix" in str(b.proto.id)).click().run()
+    assert not at.exception and not at.error
+    saved = store.get("service_records", row["id"])
+    assert saved["hours"] == 2.5 and saved["content"] == "分发宣传单"
+    assert saved["updated_by"] == "coord"
+    assert "已更正 李强 的记录" in [t.value for t in at.toast]
+    assert {m.label: m.value for m in at.metric}["总服务时长"] == "4.5 小时"
+
+
+def test_a_correction_is_validated(desk):
+    at = open_page({"event": desk["events"][0]["id"]})
+    row = fix(at, desk, "李强")
+    at.number_input(key=f"events.fix.{row['id']}.0.hours").set_value(0.0)
+    next(b for b in at.button if b.label == "保存" and "fix" in str(b.proto.id)).click().run()
+    assert "服务时长" in at.error[0].value and "大于0" in at.error[0].value
+    assert desk["store"].get("service_records", row["id"])["hours"] == 1.5
+
+
+def test_a_correction_of_a_record_someone_else_changed_is_refused(desk):
+    store = desk["store"]
+    at = open_page({"event": desk["events"][0]["id"]})
+    row = fix(at, desk, "李强")
+    store.update("service_records", row["id"], {"hours": 3.0}, 1, SYSTEM)  # another session
+    at.number_input(key=f"events.fix.{row['id']}.0.hours").set_value(2.0)
+    next(b for b in at.button if b.label == "保存" and "fix" in str(b.proto.id)).click().run()
+    assert not at.exception
+    assert "已被别人修改" in at.error[0].value
+    assert store.get("service_records", row["id"])["hours"] == 3.0
+    at.run()  # the form now shows the record as stored, to correct again
+    assert at.number_input(key=f"events.fix.{row['id']}.1.hours").value == 3.0
+
+
+def test_archiving_a_record_someone_else_changed_is_refused(desk):
+    store = desk["store"]
+    at = open_page({"event": desk["events"][0]["id"]})
+    row = fix(at, desk, "李强")
+    ask = f"events.fix.ask.{row['id']}"
+    at.button(key=f"{ask}.btn").click().run()
+    store.update("service_records", row["id"], {"hours": 3.0}, 1, SYSTEM)  # another session
+    at.button(key=f"{ask}.yes").click().run()
+    assert "已被别人修改" in at.error[0].value
+    assert store.get("service_records", row["id"])["archived"] is False
+
+
+def test_archiving_one_record_asks_first(desk):
+    store = desk["store"]
+    at = open_page({"event": desk["events"][0]["id"]})
+    row = fix(at, desk, "王秀英")
+    ask = f"events.fix.ask.{row['id']}"
+    at.button(key=f"{ask}.btn").click().run()
+    assert "确定要归档 王秀英 的这条记录（2 小时）吗" in at.warning[0].value
+    assert store.get("service_records", row["id"])["archived"] is False, "not before confirming"
+    at.button(key=f"{ask}.no").click().run()
+    assert store.get("service_records", row["id"])["archived"] is False
+    at.button(key=f"{ask}.btn").click().run()
+    at.button(key=f"{ask}.yes").click().run()
+    assert store.get("service_records", row["id"])["archived"] is True
+    assert "已归档 王秀英 的记录" in [t.value for t in at.toast]
+    assert list(at.dataframe[0].value["姓名"]) == ["李强"]
+
+
+def test_an_overnight_event_is_listed_as_ending_the_next_day(desk):
+    store = desk["store"]
+    store.append(
+        "events",
+        [
+            {
+                "title": "夜间巡逻",
+                "date": DAY,
+                "start_time": dt.time(22, 0),
+                "end_time": dt.time(6, 0),
+                "community_id": desk["com"]["id"],
+                "category": "security",
+            }
+        ],
+        SYSTEM,
+    )
+    frames = store.read_all()
+    assert events.listing(frames, "zh").set_index("title").loc["夜间巡逻", "time"] == (
+        "22:00–次日06:00"
+    )
+    assert events.listing(frames, "en").set_index("title").loc["垃圾分类宣传", "time"] == (
+        "09:00–11:00"
+    )

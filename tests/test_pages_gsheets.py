@@ -99,3 +99,47 @@ def test_record_activity_on_a_sheet(sheet_app):
     at.button(key="record.undo").click().run()
     store.reload()
     assert store.read("service_records").empty
+
+
+def test_event_changes_carry_over_to_records_on_a_sheet(sheet_app):
+    """The event page's edit and cancel, and one person's correction, on the sheet backend."""
+    store = sheet_app
+    com, north = community(store), community(store, "北三里")
+    people = [volunteer(store, com["id"], name=n) for n in ("王秀英", "李强")]
+    event = store.append(
+        "events",
+        [{"title": "清洁", "date": DAY, "community_id": com["id"], "category": "green"}],
+        SYSTEM,
+    )[0]
+    store.append(
+        "service_records",
+        [
+            {"volunteer_id": p["id"], "event_id": event["id"], "date": DAY, "hours": 2.0}
+            | {"community_id": com["id"]}
+            for p in people
+        ],
+        SYSTEM,
+    )
+    at = open_page("app_pages/events.py", {"event": event["id"]})
+    at.selectbox(key=f"events.edit.{event['id']}.1.community_id").set_value(north["id"])
+    at.date_input(key=f"events.edit.{event['id']}.1.date").set_value(DAY - dt.timedelta(days=2))
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    store.reload()
+    rec = store.read("service_records")
+    assert set(rec["community_id"]) == {north["id"]}
+    assert set(rec["date"].dt.date) == {DAY - dt.timedelta(days=2)}
+
+    target = rec.iloc[0]
+    at.selectbox(key=f"events.fix.{event['id']}").set_value(target["id"]).run()
+    at.number_input(key=f"events.fix.{target['id']}.0.hours").set_value(3.0)
+    next(b for b in at.button if b.label == "保存" and "fix" in str(b.proto.id)).click().run()
+    assert not at.error, [e.value for e in at.error]
+    store.reload()
+    assert store.get("service_records", target["id"])["hours"] == 3.0
+
+    at.button(key="events.cancel").click().run()
+    assert "活动已取消，2 条服务记录已归档" in [t.value for t in at.toast]
+    store.reload()
+    assert store.read("service_records").empty
+    assert store.get("events", event["id"])["status"] == "cancelled"

@@ -152,6 +152,49 @@ def test_new_event_inline(desk):
     assert list(rec["hours"]) == [3.0] and list(rec["event_id"]) == [ev.loc["亮马河清洁", "id"]]
 
 
+def test_an_overnight_event_defaults_to_its_hours_across_midnight(desk):
+    """A 22:00-06:00 night patrol ends the next day: 8 hours each, not no default at all."""
+    a, b = desk["people"][0]["id"], desk["people"][1]["id"]
+    night = desk["store"].append(
+        "events",
+        [
+            {
+                "title": "夜间治安巡逻",
+                "date": DAY - dt.timedelta(days=1),
+                "start_time": dt.time(22, 0),
+                "end_time": dt.time(6, 0),
+                "community_id": desk["com"]["id"],
+                "category": "security",
+            }
+        ],
+        SYSTEM,
+    )[0]
+    at = open_page()
+    at.selectbox(key=f"{K}event").set_value(night["id"]).run()
+    assert "22:00–次日06:00" in " ".join(c.value for c in at.caption)
+    assert any("活动时长 8 小时" in c.value for c in at.caption)
+    pick_people(at, "1", [a, b])
+    assert at.number_input(key=f"{K}h.{a}").value == 8.0
+    submit(at)
+    assert list(records(desk["store"])["hours"]) == [8.0, 8.0]
+
+
+def test_a_new_overnight_event_inline(desk):
+    a = desk["people"][0]["id"]
+    at = open_page()
+    at.radio(key=f"{K}mode").set_value("new").run()
+    at.text_input(key=f"{K}new.title").input("通宵值守").run()
+    at.date_input(key=f"{K}new.date").set_value(DAY - dt.timedelta(days=1)).run()
+    at.time_input(key=f"{K}new.start_time").set_value(dt.time(22, 0)).run()
+    at.time_input(key=f"{K}new.end_time").set_value(dt.time(6, 0)).run()
+    at.selectbox(key=f"{K}new.community_id").set_value(desk["com"]["id"]).run()
+    at.selectbox(key=f"{K}new.category").set_value("security").run()
+    pick_people(at, "王", [a])
+    assert at.number_input(key=f"{K}h.{a}").value == 8.0
+    submit(at)
+    assert not at.error and list(records(desk["store"])["hours"]) == [8.0]
+
+
 def refused(at: AppTest, store: LocalStore, *needles: str) -> str:
     """Submit, expect a refusal naming the person and the rule, and that nothing was stored."""
     before = (len(records(store)), len(store.read("events")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -130,3 +131,125 @@ def test_english(desk):
     at = open_page("en")
     assert at.title[0].value == "Reference tables"
     assert "Community name" in at.dataframe[0].value.columns
+
+
+def hand_edit(store: LocalStore, sql: str, *params: object) -> None:
+    """A value typed straight into the sheet (or database), past validation."""
+    with store._write() as conn:
+        conn.execute(sql, params)
+
+
+def _forms_with_values_out_of_range() -> None:
+    """Every table's edit form, each bounded field holding a value beyond its bound."""
+    import datetime as dt
+
+    from sltcore import clock
+    from sltcore.schema import TABLES
+    from sltcore.ui.forms import record_form
+
+    for t in TABLES:
+        row: dict = {}
+        for f in t.user_fields:
+            if f.type in ("int", "number") and f.min is not None:
+                row[f.key] = f.min - 5
+            elif f.type in ("int", "number") and f.max is not None:
+                row[f.key] = f.max + 5
+            elif f.type == "date":
+                row[f.key] = clock.today() + dt.timedelta(days=40) if f.past_only else None
+        if row:
+            record_form(t, form_key=f"oob.{t.key}", lang="zh", frames={}, values=row)
+
+
+def test_edit_forms_open_with_stored_values_beyond_the_widget_bounds():
+    """A population of -5 or a registration date next year (typed into the sheet) opens in
+    the edit form instead of crashing it (StreamlitValueBelowMinError)."""
+    at = AppTest.from_function(_forms_with_values_out_of_range, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="oob.communities.population").value == -5
+    assert at.number_input(key="oob.service_records.hours").value == -5
+    date = at.date_input(key="oob.volunteers.registered_on").value
+    assert date.year == 2027
+
+
+def test_a_hand_edited_negative_population_opens_and_is_refused_on_save(desk):
+    row = desk.read("communities").iloc[0]
+    hand_edit(desk, "UPDATE communities SET population = -5 WHERE id = ?", row["id"])
+    at = open_page()
+    at.selectbox(key="tables.pick.communities").set_value(row["id"]).run()
+    assert not at.exception, at.exception
+    box = at.number_input(key=f"tables.edit.{row['id']}.{row['version']}.population")
+    assert box.value == -5
+    submit(at, "保存")
+    error = at.error[0].value
+    assert "常住人口" in error and "不能小于0" in error
+    assert desk.get("communities", row["id"])["population"] == -5  # nothing written
+
+    at.number_input(key=box.key).set_value(8000)
+    submit(at, "保存")
+    assert not at.error, at.error[0].value
+    assert desk.get("communities", row["id"])["population"] == 8000
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """file name -> what a download button would send (its deferred callable, run on demand)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return made
+
+
+def test_every_reference_table_exports_a_formula_safe_csv(desk, downloads):
+    from sltcore.auth import SYSTEM
+
+    desk.append(
+        "organisations",
+        [{"name": "=cmd|' /C calc'!A0", "kind": "company", "contact": "＋李经理"}],
+        SYSTEM,
+    )
+    desk.append("redemption_items", [{"name": "-洗衣液", "kind": "goods", "points": 10}], SYSTEM)
+    at = open_page()
+    for key in REFERENCE_TABLES:
+        at.radio(key="tables.which").set_value(key).run()
+        assert [b.proto.label for b in at.get("download_button")] == ["下载表格（CSV）"], key
+        assert f"{key}-20261129.csv" in downloads, key
+    text = downloads["organisations-20261129.csv"]().decode("utf-8-sig")
+    assert "'=cmd|" in text and "'＋李经理" in text
+    assert "'-洗衣液" in downloads["redemption_items-20261129.csv"]().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("单位名称,")
+    assert not any(line.startswith(("=", "+", "＋", '"=')) for line in text.splitlines())
+    phones = downloads["organisations-20261129.csv"]().decode("utf-8-sig")
+    assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", phones), "phones stay masked"
+
+
+def test_safe_csv_neutralises_text_and_keeps_numbers():
+    import datetime as dt
+
+    import pandas as pd
+
+    from sltcore.ui.kit import safe_csv
+
+    df = pd.DataFrame(
+        {
+            "名称": ["=1+1", "-2+3", "＠SUM(A1)", "\tx", "正常", None],
+            "时长": [-1.5, 2.0, 0.0, 1.0, 3.25, float("nan")],
+            "人数": pd.array([1, -2, 3, None, 5, 6], dtype="Int64"),
+            "日期": pd.to_datetime(["2026-03-05"] * 5 + [None]),
+            "=表头": [dt.date(2026, 3, 5)] * 6,
+        }
+    )
+    data = safe_csv(df)
+    assert data.startswith("\ufeff".encode())
+    rows = data.decode("utf-8-sig").splitlines()
+    assert rows[0] == "名称,时长,人数,日期,'=表头"
+    assert rows[1] == "'=1+1,-1.5,1,2026-03-05,2026-03-05"
+    assert rows[2].startswith("'-2+3,2.0,-2,")
+    assert rows[3].startswith("'＠SUM(A1),") and rows[4].startswith("'\tx,")
+    assert rows[6] == ",,6,,2026-03-05"

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from sltcore import teams
 from sltcore.auth import SYSTEM
+from sltcore.errors import BackendUnavailable
 from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
 
@@ -104,6 +105,112 @@ def test_member_changes(desk):
     assert store.get("teams", green["id"])["leader_id"] == c
     teams.remove_member(store, store.read_all(), m.loc[c, "member_id"], SYSTEM)
     left = store.get("team_members", m.loc[c, "member_id"])
+    assert left["archived"] and left["left_on"] == dt.date(2026, 11, 29)
+    assert store.get("teams", green["id"])["leader_id"] is None
+
+
+class Spy:
+    """The store, noting each write as (method, table); `fail_on` makes that write fail once."""
+
+    def __init__(self, store, fail_on: tuple[str, str] | None = None):
+        self._store = store
+        self.calls: list[tuple[str, str]] = []
+        self.fail_on = fail_on
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def _note(self, method: str, table_key: str) -> None:
+        self.calls.append((method, table_key))
+        if self.fail_on == (method, table_key):
+            self.fail_on = None
+            raise BackendUnavailable("网络中断", "network down")
+
+    def update(self, table_key, *args):
+        self._note("update", table_key)
+        return self._store.update(table_key, *args)
+
+    def update_many(self, table_key, *args):
+        self._note("update_many", table_key)
+        return self._store.update_many(table_key, *args)
+
+    def set_archived(self, table_key, *args):
+        self._note("set_archived", table_key)
+        return self._store.set_archived(table_key, *args)
+
+
+def consistent(store, team_id: str) -> None:
+    """The team's leader, if any, is a live member of it."""
+    leader = store.get("teams", team_id)["leader_id"]
+    members = teams.members(store.read_all(), team_id, "zh").set_index("volunteer_id")
+    assert leader is None or leader in members.index, "the team names a leader who left"
+
+
+def test_set_leader_changes_every_role_in_one_call(desk):
+    store, green = desk["store"], desk["green"]
+    a, b, c = (p["id"] for p in desk["people"])
+    teams.add_members(store, store.read_all(), green["id"], [c], SYSTEM)
+    m = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
+    store.update("team_members", m.loc[b, "member_id"], {"role": "leader"}, 1, SYSTEM)  # 2 leaders
+    spy = Spy(store)
+    teams.set_leader(spy, store.read_all(), green["id"], c, SYSTEM)
+    assert spy.calls == [("update", "teams"), ("update_many", "team_members")]
+    roles = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
+    assert dict(roles["role_key"]) == {a: "member", b: "member", c: "leader"}
+    assert store.get("teams", green["id"])["leader_id"] == c
+
+
+def test_set_leader_interrupted_is_completed_by_trying_again(desk):
+    store, green = desk["store"], desk["green"]
+    a, b, _ = (p["id"] for p in desk["people"])
+    spy = Spy(store, fail_on=("update_many", "team_members"))
+    with pytest.raises(BackendUnavailable):
+        teams.set_leader(spy, store.read_all(), green["id"], b, SYSTEM)
+    consistent(store, green["id"])
+    roles = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
+    assert roles.loc[b, "role_key"] == "member", "so the page still offers 设为队长"
+    teams.set_leader(spy, store.read_all(), green["id"], b, SYSTEM)
+    roles = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
+    assert dict(roles["role_key"]) == {a: "member", b: "leader"}
+    assert store.get("teams", green["id"])["leader_id"] == b
+
+
+def test_remove_the_leader_writes_the_team_first(desk):
+    store, green = desk["store"], desk["green"]
+    a = desk["people"][0]["id"]
+    member_id = (
+        teams.members(store.read_all(), green["id"], "zh")
+        .set_index("volunteer_id")
+        .loc[a, "member_id"]
+    )
+    spy = Spy(store)
+    teams.remove_member(spy, store.read_all(), member_id, SYSTEM)
+    assert spy.calls == [
+        ("update", "teams"),
+        ("update", "team_members"),
+        ("set_archived", "team_members"),
+    ]
+    consistent(store, green["id"])
+    assert store.get("teams", green["id"])["leader_id"] is None
+
+
+@pytest.mark.parametrize(
+    "step", [("update", "teams"), ("update", "team_members"), ("set_archived", "team_members")]
+)
+def test_remove_the_leader_interrupted_stays_consistent_and_completes(desk, step):
+    store, green = desk["store"], desk["green"]
+    a = desk["people"][0]["id"]
+    member_id = (
+        teams.members(store.read_all(), green["id"], "zh")
+        .set_index("volunteer_id")
+        .loc[a, "member_id"]
+    )
+    spy = Spy(store, fail_on=step)
+    with pytest.raises(BackendUnavailable):
+        teams.remove_member(spy, store.read_all(), member_id, SYSTEM)
+    consistent(store, green["id"])
+    teams.remove_member(spy, store.read_all(), member_id, SYSTEM)  # the page's button again
+    left = store.get("team_members", member_id)
     assert left["archived"] and left["left_on"] == dt.date(2026, 11, 29)
     assert store.get("teams", green["id"])["leader_id"] is None
 

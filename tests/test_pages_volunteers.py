@@ -1,18 +1,18 @@
 """志愿者 through AppTest: list and search, profile, add/edit with the schema's validation,
-duplicate warnings with a link, archive, masking, and speed at 5,000 volunteers."""
+duplicate warnings with a link, archive, masking and the full-number reveal by role, the
+formula-safe CSV export, and the right rows at 5,000 volunteers (speed is the benchmark's)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sltcore.auth import SYSTEM
+from sltcore.auth import SYSTEM, Actor
 from sltcore.identity import make_id_number
 from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
@@ -23,9 +23,13 @@ FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 FULL_ID = re.compile(r"\d{17}[\dX]")
 
 
-def open_page(query: dict | None = None, lang: str = "zh", timeout: float = 60) -> AppTest:
+def open_page(
+    query: dict | None = None, lang: str = "zh", timeout: float = 60, actor: Actor | None = None
+) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state["actor"] = actor
     at.run()
     if query:
         at.query_params.update(query)
@@ -206,19 +210,129 @@ def test_english(desk):
     assert labels == ["Hours in 2026", "Total hours", "Star level", "To the next star"]
 
 
-def test_fast_at_5000_volunteers(app_env):
+def test_the_list_filters_5000_volunteers(app_env):
+    """At 5,000 volunteers the page still finds the right people (how fast is measured by
+    `python -m bench.run`, never by a timed unit test)."""
     from sltcore import demo
 
     store = LocalStore(app_env)
     demo.load_demo(store, volunteers=5000, records=20000)
+    vols = store.read("volunteers")
     at = open_page(timeout=120)  # the first run reads every table
-    start = time.perf_counter()
-    at.text_input(key="volunteers.q").input("王").run()
-    searched = time.perf_counter() - start
-    assert not at.exception and 0 < len(at.dataframe[0].value) < 5000
-    start = time.perf_counter()
-    at.text_input(key="volunteers.q").input("").run()
-    whole = time.perf_counter() - start
     assert len(at.dataframe[0].value) == 5000
-    print(f"volunteers page at 5,000: search {searched:.2f} s, whole list {whole:.2f} s")
-    assert searched < 2.0 and whole < 2.0, (searched, whole)
+    at.text_input(key="volunteers.q").input("王").run()
+    assert not at.exception
+    names = at.dataframe[0].value["姓名"]
+    assert set(names) == set(vols.loc[vols["name"].str.contains("王"), "name"])
+    assert len(names) == vols["name"].str.contains("王").sum() and 0 < len(names) < 5000
+    suffix = str(vols["mobile"].iloc[0])[-4:]
+    at.text_input(key="volunteers.q").input(suffix).run()
+    expected = vols["mobile"].str.endswith(suffix) | vols["bv_number"].str.endswith(suffix)
+    assert len(at.dataframe[0].value) == int(expected.fillna(False).sum())
+    at.text_input(key="volunteers.q").input("").run()
+    assert len(at.dataframe[0].value) == 5000
+    store.close()
+
+
+ADMIN = Actor("admin", "admin", display_name="管理员")
+VIEWER = Actor("leader", "viewer", display_name="街道领导")
+
+
+def coordinator(desk: dict) -> Actor:
+    return Actor("coord", "coordinator", (desk["com"]["id"],), "社区协调员")
+
+
+@pytest.fixture
+def minor(desk):
+    """A 16-year-old with a guardian's mobile, in the same community."""
+    com = desk["com"]["id"]
+    return volunteer(
+        desk["store"],
+        com,
+        name="小周",
+        mobile="13600001111",
+        birth_date=dt.date(2010, 1, 1),
+        registered_on=dt.date(2026, 6, 1),
+        guardian_name="周母",
+        guardian_mobile="13600002222",
+        guardian_consent=True,
+    )
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator"])
+def test_admin_and_coordinator_can_reveal_the_full_numbers(desk, minor, role):
+    actor = ADMIN if role == "admin" else coordinator(desk)
+    at = open_page({"vol": minor["id"]}, actor=actor)
+    key = f"volunteers.reveal.{minor['id']}"
+    assert at.toggle(key=key).label == "显示完整手机号"
+    text = page_text(at)
+    assert not FULL_MOBILE.search(text), "hidden until asked for"
+    assert "136****1111" in text and "136****2222" in text
+    at.toggle(key=key).set_value(True).run()
+    text = page_text(at)
+    assert "13600001111" in text and "13600002222" in text  # the volunteer and the guardian
+    at.button(key="volunteers.back").click().run()
+    list_text = "\n".join(d.value.to_string() for d in at.dataframe)
+    assert not FULL_MOBILE.search(list_text), "lists stay masked"
+    at.query_params["vol"] = minor["id"]
+    at.run()
+    assert at.toggle(key=key).value is False, "hidden again after leaving the profile"
+
+
+def test_a_viewer_never_gets_the_full_number(desk, minor):
+    at = open_page({"vol": minor["id"]}, actor=VIEWER)
+    assert not at.toggle, "no reveal switch for a read-only account"
+    assert "136****1111" in page_text(at)
+    everything = str(at._tree)
+    assert "13600001111" not in everything and "13600002222" not in everything
+
+
+def test_a_future_registration_date_typed_into_the_sheet_still_opens(desk, monkeypatch):
+    """registered_on next month (hand-edited) used to crash the profile's edit form."""
+    monkeypatch.setenv("SLT_TODAY", "2027-01-15")
+    odd = volunteer(
+        desk["store"], desk["com"]["id"], name="钱进", registered_on=dt.date(2027, 1, 5)
+    )
+    monkeypatch.setenv("SLT_TODAY", "2026-11-29")
+    at = open_page({"vol": odd["id"]})
+    prefix = f"volunteers.edit.{odd['id']}.1."
+    assert at.date_input(key=prefix + "registered_on").value == dt.date(2027, 1, 5)
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    assert "注册日期" in at.error[0].value and "不能晚于今天" in at.error[0].value
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """file name -> what a download button would send (its deferred callable, run on demand)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return made
+
+
+def test_the_list_exports_a_formula_safe_masked_csv(desk, downloads):
+    store = desk["store"]
+    volunteer(store, desk["com"]["id"], name='=HYPERLINK("http://x.cn","点我")')
+    volunteer(store, desk["com"]["id"], name="@SUM(A1)", mobile="13700007777")
+    at = open_page()
+    button = at.get("download_button")[0]
+    assert button.proto.label == "下载表格（CSV）"
+    (name, make), *_ = downloads.items()
+    assert name == "volunteers-20261129.csv"
+    data = make()
+    assert data.startswith("\ufeff".encode())
+    text = data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("姓名,性别,手机号")
+    assert "'=HYPERLINK(" in text and "'@SUM(A1)" in text
+    assert not any(line.startswith(("=", "@", '"=', '"@')) for line in lines)
+    assert "138****5678" in text and not FULL_MOBILE.search(text)
+    assert "112" in text  # hours stay numbers

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
+import pandas as pd
 import pytest
 
 from sltcore import volunteers
@@ -146,18 +146,27 @@ def test_duplicates_by_phone_and_id_number(person):
     assert volunteers.find_duplicates(frames, "", "") == []
 
 
-def test_list_stays_fast_at_5000_volunteers(tmp_path):
-    """Filtering and building the shown list for 5,000 volunteers and 50,000 records."""
+def test_list_filters_5000_volunteers(tmp_path):
+    """Filtering and building the shown list for 5,000 volunteers and 50,000 records gives the
+    right rows (speed is measured by `python -m bench.run`, not by a timed unit test)."""
     from sltcore import demo
     from sltcore.store.local import LocalStore
 
     store = LocalStore(tmp_path / "big.db")
     demo.load_demo(store, volunteers=5000, records=50000)
     frames = store.read_all()
-    start = time.perf_counter()
-    for query in ("", "王", "5678"):
+    vols = frames["volunteers"]
+    assert len(vols) == 5000
+    for query, expected in (
+        ("", pd.Series(True, index=vols.index)),
+        ("王", vols["name"].str.contains("王")),
+        ("5678", vols["mobile"].str.endswith("5678") | vols["bv_number"].str.endswith("5678")),
+    ):
         found = volunteers.filter_volunteers(frames, query)
+        assert set(found["id"]) == set(vols.loc[expected.fillna(False), "id"]), query
         shown = volunteers.listing(frames, found, "zh")
-    elapsed = (time.perf_counter() - start) / 3
-    assert len(frames["volunteers"]) == 5000 and len(shown) > 0
-    assert elapsed < 0.5, f"{elapsed:.3f} s per search"
+        assert len(shown) == len(found)
+    everyone = volunteers.listing(frames, vols, "zh").set_index("id")
+    hours = frames["service_records"].groupby("volunteer_id")["hours"].sum()
+    assert everyone["hours_total"].sum() == pytest.approx(hours[hours.index.isin(vols["id"])].sum())
+    store.close()

@@ -13,6 +13,7 @@ TEXTS = {
         "Nothing was saved. Correct the points below and save again (what you typed is kept):",
     ),
     "forms.tags_help": ("多项用顿号“、”或逗号分隔", "Separate several with commas"),
+    "kit.download_csv": ("下载表格（CSV）", "Download as CSV"),
     # --- volunteer picker (record activity, team members) ----------------------------------
     "picker.search": ("查找志愿者", "Find volunteers"),
     "picker.search.placeholder": (
@@ -201,12 +202,75 @@ TEXTS = {
     "events.updated": ("活动已修改", "Event updated"),
     "events.cancel": ("取消这次活动", "Cancel this event"),
     "events.cancel.help": (
-        "活动和已有的服务记录都会保留，只把状态改为“已取消”；取消后不能再记录时长。",
-        "The event and its records stay; only the status becomes “Cancelled”, and no more "
-        "hours can be recorded.",
+        "活动会保留，状态改为“已取消”；取消后不能再记录时长。这次活动还没有服务记录。",
+        "The event stays, marked “Cancelled”, and no more hours can be recorded. It has no "
+        "service records.",
+    ),
+    "events.cancel.records": (
+        "取消后活动保留，状态改为“已取消”；这次活动的 {count} 条服务记录（共 {hours}）将被归档，"
+        "不再计入服务时长、星级和证明（归档不是删除，历史仍可查）。",
+        "The event stays, marked “Cancelled”; its {count} service records ({hours}) will be "
+        "archived and no longer count towards hours, stars and certificates (archived, not "
+        "deleted).",
     ),
     "events.cancel.confirm": ("确认取消", "Confirm cancellation"),
+    "events.cancel.confirm.records": (
+        "确认取消，并归档 {count} 条服务记录",
+        "Cancel it and archive its {count} records",
+    ),
     "events.cancelled": ("活动已取消", "Event cancelled"),
+    "events.cancelled.records": (
+        "活动已取消，{count} 条服务记录已归档",
+        "Event cancelled; {count} service records archived",
+    ),
+    "events.cancel.half_done": (
+        "活动没有取消，但它的 {count} 条服务记录已归档且未能恢复。请刷新页面后再取消一次，"
+        "或到“操作日志”中核对。",
+        "The event was not cancelled, but its {count} records were archived and could not be "
+        "restored. Refresh and cancel it again, or check the audit log.",
+    ),
+    "events.next_day": ("次日{time}", "{time} (next day)"),
+    "events.edit.carry": (
+        "这次活动已有 {count} 条服务记录：修改活动日期或社区时，这些记录会一起修改；"
+        "把状态改为“已取消”会归档这些记录。",
+        "This event has {count} service records: a new date or community is applied to them "
+        "too, and setting the status to “Cancelled” archives them.",
+    ),
+    "events.updated.records": (
+        "活动已修改，{count} 条服务记录已随之更新",
+        "Event updated; {count} service records updated with it",
+    ),
+    "events.change.future": (
+        "没有保存：这次活动已有 {count} 条服务记录，活动日期不能改到今天以后（{date}）。"
+        "尚未发生的服务不能计入时长；如果活动改期，请取消本活动后新建一个。",
+        "Not saved: this event has {count} service records, so its date cannot move after "
+        "today ({date}). Service that has not happened cannot count; if the event was "
+        "postponed, cancel it and create a new one.",
+    ),
+    "events.change.refused": (
+        "没有保存：这次活动的 {count} 条服务记录不能随之修改，原因如下（活动和记录都没有改动）：",
+        "Not saved: the event's {count} service records cannot follow the change (neither the "
+        "event nor its records were changed):",
+    ),
+    "events.change.half_done": (
+        "活动没有修改，但它的 {count} 条服务记录已改为新的日期或社区且未能改回。"
+        "请刷新页面后再保存一次活动。",
+        "The event was not changed, but its {count} records already carry the new date or "
+        "community and could not be put back. Refresh and save the event again.",
+    ),
+    "events.fix": ("更正个人记录", "Correct one person's record"),
+    "events.fix.who": ("选择要更正的记录", "Record to correct"),
+    "events.fix.saved": ("已更正 {name} 的记录", "{name}'s record corrected"),
+    "events.fix.archive": ("归档这条记录", "Archive this record"),
+    "events.fix.archive.warn": (
+        "确定要归档 {name} 的这条记录（{hours}）吗？归档后不再计入服务时长、星级和证明，"
+        "历史仍可查。",
+        "Archive {name}'s record ({hours})? It will no longer count towards hours, stars and "
+        "certificates; the history keeps it.",
+    ),
+    "events.fix.archive.confirm": ("确认归档", "Archive it"),
+    "events.fix.archive.keep": ("不归档", "Keep it"),
+    "events.fix.archived": ("已归档 {name} 的记录", "{name}'s record archived"),
     # --- 志愿者 volunteers -------------------------------------------------------------------
     "volunteers.title": ("志愿者", "Volunteers"),
     "volunteers.intro": (
@@ -284,6 +348,11 @@ TEXTS = {
     "volunteers.archive.confirm": ("确认归档 {name}", "Archive {name}"),
     "volunteers.archived": ("已归档：{name}", "Archived: {name}"),
     "volunteers.record_link": ("为此人记录活动", "Record an activity"),
+    "volunteers.reveal": ("显示完整手机号", "Show the full phone number"),
+    "volunteers.reveal.help": (
+        "用于联系志愿者本人或监护人。请勿截图、抄录或转发。",
+        "To call the volunteer or their guardian. Do not copy, screenshot or forward it.",
+    ),
     # --- 队伍 teams --------------------------------------------------------------------------
     "teams.title": ("队伍", "Teams"),
     "teams.intro": (

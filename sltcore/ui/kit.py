@@ -16,6 +16,7 @@ from sltcore import attendance
 from sltcore.auth import Actor
 from sltcore.errors import ValidationError
 from sltcore.refs import sorted_options
+from sltcore.report import csv_safe
 from sltcore.schema import TABLE_BY_KEY
 from sltcore.ui import attempt, lang, show_error, tables, tr
 from sltcore.ui.forms import lang_key
@@ -150,16 +151,62 @@ def volunteer_picker(
     )
 
 
-def table_view(df: pd.DataFrame, columns: Mapping[str, object], **kwargs: object) -> object:
-    """`st.dataframe` of the `columns` of `df`, headed by their labels in the data itself
-    (so a copied or downloaded table keeps the Chinese headers). A column's spec is its label,
-    or a `st.column_config` column carrying the label."""
+def safe_csv(df: pd.DataFrame) -> bytes:
+    """`df` as a CSV a spreadsheet opens safely: UTF-8 with a BOM (Excel reads the Chinese),
+    every text cell and header through `report.csv_safe` (a name typed as `=HYPERLINK(...)`
+    stays text), numbers left as numbers (a negative number is not a formula)."""
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            out[col] = s
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            out[col] = s.map(lambda v: "" if v is None or v is pd.NA or v != v else csv_safe(v))
+    text = out.to_csv(index=False, header=[csv_safe(c) for c in df.columns], lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def csv_button(df: pd.DataFrame, name: str, key: str) -> None:
+    """Our own CSV download of what a table shows, formula-safe (`safe_csv`).
+
+    `st.dataframe`'s built-in download writes cells as typed, so a name starting with `=`
+    would run as a formula in Excel; the app hides that one and offers this instead. The file
+    is built only when clicked, so a long list costs nothing on each rerun.
+    """
+    st.download_button(
+        tr("kit.download_csv"),
+        data=lambda: safe_csv(df),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key=key,
+    )
+
+
+def table_view(
+    df: pd.DataFrame,
+    columns: Mapping[str, object],
+    download: str | None = None,
+    **kwargs: object,
+) -> object:
+    """`st.dataframe` of the `columns` of `df`, headed by their labels in the data itself.
+
+    A column's spec is its label, or a `st.column_config` column carrying the label. With
+    `download` (a file name without `.csv`) a formula-safe CSV of exactly the shown columns
+    is offered under the table (`csv_button`), Chinese headers included.
+    """
     labels = {c: spec if isinstance(spec, str) else spec["label"] for c, spec in columns.items()}  # type: ignore[index]
     config = {labels[c]: spec for c, spec in columns.items() if not isinstance(spec, str)}
     shown = df[list(columns)].rename(columns=labels)
-    return st.dataframe(
+    event = st.dataframe(
         shown, column_config=config, hide_index=True, width="stretch", placeholder="", **kwargs
     )
+    if download:
+        csv_button(shown, download, key=f"csv.{kwargs.get('key') or download}")
+    return event
 
 
 def show_form_error(err: BaseException) -> None:

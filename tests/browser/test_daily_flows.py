@@ -233,3 +233,83 @@ def test_daily_pages_render_in_chinese(server, page, shoot, sample_data, path, h
     page.get_by_role("heading", name=heading, exact=True).wait_for()
     assert page.get_by_test_id("stException").count() == 0
     shoot(page, path.strip("/"))
+
+
+def _event_with_records(store: LocalStore) -> tuple[str, str]:
+    """A past, live event with at least two records: (id, title)."""
+    frames = store.read_all()
+    counts = frames["service_records"].groupby("event_id").size()
+    ev = frames["events"].set_index("id")
+    ok = [
+        e
+        for e in counts[counts >= 2].index
+        if e in ev.index and ev.loc[e, "status"] != "cancelled" and ev.loc[e, "date"].year == 2026
+    ]
+    return ok[-1], str(ev.loc[ok[-1], "title"])
+
+
+def test_correct_one_record_and_see_what_cancelling_would_archive(server, page, shoot, sample_data):
+    event_id, title = _event_with_records(sample_data)
+    open_desk(page, server)
+    page.goto(f"{server.url}/events?event={event_id}")
+    settle(page)
+    page.get_by_role("heading", name=title).wait_for()
+    fix = page.get_by_test_id("stExpander").filter(has_text="更正个人记录")
+    fix.get_by_text("更正个人记录").click()
+    settle(page)
+    fix.get_by_role("combobox", name="选择要更正的记录").click()
+    option = page.get_by_role("option").first
+    name = option.inner_text().split(" · ")[0]
+    option.click()
+    settle(page)
+    fix.get_by_role("spinbutton", name="服务时长（小时）").fill("1.5")
+    fix.get_by_role("textbox", name="服务内容").fill("更正：提前离开")
+    fix.get_by_role("button", name="保存").click()
+    settle(page)
+    page.get_by_text(f"已更正 {name} 的记录").wait_for()
+    rec = sample_data.read("service_records")
+    mine = rec[(rec["event_id"] == event_id) & (rec["content"] == "更正：提前离开")]
+    assert list(mine["hours"]) == [1.5]
+
+    cancel = page.get_by_test_id("stExpander").filter(has_text="取消这次活动")
+    cancel.get_by_text("取消这次活动").click()
+    settle(page)
+    n = int((rec["event_id"] == event_id).sum())
+    cancel.get_by_text(f"这次活动的 {n} 条服务记录").wait_for()
+    assert cancel.get_by_role("button", name=f"确认取消，并归档 {n} 条服务记录").count() == 1
+    shoot(page, "event-correct-and-cancel")
+
+
+def test_reveal_the_full_phone_number_on_the_profile(server, page, shoot, sample_data):
+    person = sample_data.read("volunteers").iloc[0]
+    open_desk(page, server)
+    page.goto(f"{server.url}/volunteers?vol={person['id']}")
+    settle(page)
+    assert person["mobile"] not in page.content(), "hidden until asked for"
+    page.get_by_text("显示完整手机号").click()
+    settle(page)
+    page.get_by_text(person["mobile"]).wait_for()
+    shoot(page, "profile-reveal")
+
+
+def test_the_volunteer_list_downloads_a_formula_safe_csv(server, page, shoot, sample_data):
+    from sltcore.auth import SYSTEM
+    from tests.helpers import volunteer_row
+
+    com = sample_data.read("communities").iloc[0]["id"]
+    row = volunteer_row(com, name='=HYPERLINK("http://x.cn")', mobile="13999990001")
+    sample_data.append("volunteers", [row], SYSTEM)
+    open_desk(page, server)
+    go(page, "志愿者")
+    page.get_by_label("查找").fill("HYPERLINK")
+    page.get_by_label("查找").press("Enter")
+    settle(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.hover()
+    assert page.get_by_role("button", name="Download as CSV").count() == 0, "built-in one off"
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载表格（CSV）").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("姓名,")
+    assert "'=HYPERLINK(" in text and "139****0001" in text and "13999990001" not in text
+    shoot(page, "volunteers-download")
