@@ -78,6 +78,20 @@ class Store(Protocol):
         ...
 
 
+class SingleUpdate:
+    """`update` is `update_many` of one row, for every backend."""
+
+    def update(
+        self,
+        table_key: str,
+        row_id: str,
+        changes: Mapping[str, Any],
+        expected_version: int,
+        actor: Actor,
+    ) -> Row:
+        return self.update_many(table_key, {row_id: (changes, expected_version)}, actor)[0]  # type: ignore[attr-defined]
+
+
 def archive(store: Store, table_key: str, row_id: str, expected_version: int, actor: Actor) -> Row:
     return store.set_archived(table_key, {row_id: expected_version}, True, actor)[0]
 

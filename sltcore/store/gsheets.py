@@ -43,7 +43,13 @@ from sltcore.schema import (
     normalise_header,
     table,
 )
-from sltcore.store.base import Row, prepare_append, prepare_archive, prepare_updates
+from sltcore.store.base import (
+    Row,
+    SingleUpdate,
+    prepare_append,
+    prepare_archive,
+    prepare_updates,
+)
 
 T = TypeVar("T")
 log = logging.getLogger("sltcore.store.gsheets")
@@ -181,7 +187,7 @@ class _SnapshotLookup:
         return {i: (rows[i].get(field) if field else None) for i in ids if i in rows}
 
 
-class GSheetsStore:
+class GSheetsStore(SingleUpdate):
     """Store on one Google spreadsheet: one tab per table, header row = field keys."""
 
     backend = "gsheets"
@@ -649,16 +655,6 @@ class GSheetsStore:
             self._pending_audit = rows
             return
         self._pending_audit = []
-
-    def update(
-        self,
-        table_key: str,
-        row_id: str,
-        changes: Mapping[str, Any],
-        expected_version: int,
-        actor: Actor,
-    ) -> Row:
-        return self.update_many(table_key, {row_id: (changes, expected_version)}, actor)[0]
 
     def update_many(
         self,

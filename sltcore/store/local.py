@@ -22,7 +22,13 @@ from sltcore.auth import Actor
 from sltcore.codec import frame, from_sql, to_sql
 from sltcore.errors import NotFoundError
 from sltcore.schema import AUDIT_TABLE, TABLES, Field, Table, table
-from sltcore.store.base import Row, prepare_append, prepare_archive, prepare_updates
+from sltcore.store.base import (
+    Row,
+    SingleUpdate,
+    prepare_append,
+    prepare_archive,
+    prepare_updates,
+)
 
 DEFAULT_PATH = Path("data") / "sanlitun.db"
 _SQL_TYPES = {"int": "INTEGER", "bool": "INTEGER", "number": "REAL"}
@@ -102,7 +108,7 @@ class SqlLookup:
         return {r[0]: r[1] for r in rows}
 
 
-class LocalStore:
+class LocalStore(SingleUpdate):
     """SQLite-backed Store. One connection per thread; the file may be shared by processes."""
 
     backend = "local"
@@ -238,16 +244,6 @@ class LocalStore:
             self._insert(conn, t, stored)
             self._insert(conn, table(AUDIT_TABLE), audits)
         return stored
-
-    def update(
-        self,
-        table_key: str,
-        row_id: str,
-        changes: Mapping[str, Any],
-        expected_version: int,
-        actor: Actor,
-    ) -> Row:
-        return self.update_many(table_key, {row_id: (changes, expected_version)}, actor)[0]
 
     def update_many(
         self,
