@@ -71,17 +71,6 @@ def time_range(start: Any, end: Any, lang: str) -> str:
     return f"{a:%H:%M}–{until}"
 
 
-def event_label(row: Any, community_names: dict[str, str], lang: str) -> str:
-    """`2026年11月28日 · 治安巡逻 · 幸福一村` for select boxes."""
-    day = row["date"]
-    day = day.date() if hasattr(day, "date") else day
-    community = community_names.get(str(row.get("community_id")), "")
-    parts = [i18n.fmt_date(day, lang) if pd.notna(day) else "", str(row["title"])]
-    if community:
-        parts.append(community)
-    return " · ".join(p for p in parts if p)
-
-
 def totals_by_event(records: pd.DataFrame) -> pd.DataFrame:
     """event_id -> attendees, hours (live records only)."""
     if records.empty:

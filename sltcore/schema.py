@@ -514,11 +514,6 @@ def table(key: str) -> Table:
         raise KeyError(f"unknown table {key!r}") from None
 
 
-def referencing(table_key: str) -> list[tuple[Table, Field]]:
-    """Fields elsewhere that point at `table_key` (for 'is this row still used?')."""
-    return [(t, f) for t in TABLES for f in t.fields if f.type == "ref" and f.ref == table_key]
-
-
 def header_aliases(t: Table) -> dict[str, str]:
     """Header text -> field key, accepting the key and both labels (hand-edited sheets)."""
     out: dict[str, str] = {}

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sltcore import clock, identity
 from sltcore.codec import ParseError, parse_value
 from sltcore.errors import Problem
-from sltcore.schema import SYSTEM_KEYS, Field, Table, table
+from sltcore.schema import Field, Table, table
 
 MAX_HOURS_PER_DAY = 24.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text; CR is not
@@ -337,7 +337,3 @@ def _service_record_rules(
                 )
             )
     return out
-
-
-def strip_system(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in raw.items() if k not in SYSTEM_KEYS}

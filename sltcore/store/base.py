@@ -234,18 +234,6 @@ def prepare_updates(
     return out
 
 
-def prepare_update(
-    t: Table,
-    current: Row,
-    changes: Mapping[str, Any],
-    expected_version: int,
-    actor: Actor,
-    lookup: Lookup,
-) -> tuple[Row, Row | None]:
-    """The new full row and its audit row (None when nothing changed)."""
-    return prepare_updates(t, [(current, changes, expected_version)], actor, lookup)[0]
-
-
 def prepare_archive(
     t: Table,
     current: Row,
