@@ -20,9 +20,11 @@ from sltcore.ui.kit import (
     form_attempt,
     is_empty,
     load_frames,
+    open_edit,
     open_item,
     pick,
     query_id,
+    redraw_edit,
     selected_row,
     show_flashes,
     table_view,
@@ -185,21 +187,17 @@ def show_event(event_id: str) -> None:
     with st.expander(tr("events.edit"), icon=":material/edit:"):
         if count:
             st.caption(tr("events.edit.carry", count=count))
-        values = record_form(
-            ev_table,
-            form_key=f"events.edit.{event_id}.{row['version']}",
-            lang=lg,
-            frames=frames,
-            values=row,
-        )
+        edit = open_edit(f"events.edit.{event_id}", ev_table, row)
+        values = record_form(ev_table, form_key=edit.key, lang=lg, frames=frames, values=edit.shown)
         if values is not None:
             done = form_attempt(
                 lambda: events.update_event(
-                    store, frames, event_id, values, row["version"], actor, today
+                    store, frames, event_id, values, edit.seen, actor, today
                 )
             )
             if done is not None:
                 after_write()
+                edit.redraw()
                 if done.records_archived:
                     flash(
                         tr("events.cancelled.records", count=done.records_archived),
@@ -210,6 +208,7 @@ def show_event(event_id: str) -> None:
                 else:
                     flash(tr("events.updated"))
                 st.rerun()
+        edit.notice()
     if row["status"] != "cancelled":
         with st.expander(tr("events.cancel"), icon=":material/event_busy:"):
             if count:
@@ -230,6 +229,7 @@ def show_event(event_id: str) -> None:
                 )
                 if done is not None:
                     after_write()
+                    redraw_edit(f"events.edit.{event_id}")  # the form shows it cancelled
                     message = (
                         tr("events.cancelled.records", count=done.records_archived)
                         if done.records_archived

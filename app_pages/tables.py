@@ -16,7 +16,14 @@ from sltcore.schema import REFERENCE_TABLES, table
 from sltcore.store import archive
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, masked, tr
 from sltcore.ui.forms import lang_key, record_form
-from sltcore.ui.kit import csv_button, flash, form_attempt, load_frames, show_flashes
+from sltcore.ui.kit import (
+    csv_button,
+    flash,
+    form_attempt,
+    load_frames,
+    open_edit,
+    show_flashes,
+)
 
 store = get_store()
 frames = load_frames()
@@ -94,21 +101,16 @@ if not df.empty:
         )
         if chosen:
             row = row_from_frame(t, df[df["id"] == chosen].iloc[0].to_dict())
-            values = record_form(
-                t,
-                form_key=f"tables.edit.{chosen}.{row['version']}",
-                lang=lg,
-                frames=frames,
-                values=row,
-            )
+            edit = open_edit(f"tables.edit.{chosen}", t, row)
+            values = record_form(t, form_key=edit.key, lang=lg, frames=frames, values=edit.shown)
             if values is not None:
-                saved = form_attempt(
-                    lambda: store.update(key, chosen, values, row["version"], actor)
-                )
+                saved = form_attempt(lambda: store.update(key, chosen, values, edit.seen, actor))
                 if saved is not None:
                     after_write()
+                    edit.redraw()
                     flash(tr("tables.updated", title=_title(saved)))
                     st.rerun()
+            edit.notice()
             st.caption(tr("tables.archive.help"))
             if st.button(
                 tr("tables.archive"), icon=":material/archive:", key=f"tables.archive.{chosen}"

@@ -1,4 +1,5 @@
-"""队伍 Teams: by community and category with this year's hours; members (add, remove, leader)."""
+"""队伍 Teams: by community and category with this year's hours; members (add, remove, leader);
+the team's own details."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from sltcore import clock, i18n, teams
+from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
@@ -17,9 +19,11 @@ from sltcore.ui.kit import (
     form_attempt,
     is_empty,
     load_frames,
+    open_edit,
     open_item,
     pick,
     query_id,
+    redraw_edit,
     selected_row,
     show_flashes,
     table_view,
@@ -192,6 +196,7 @@ def show_team(team_id: str) -> None:
                 done = attempt(lambda: teams.set_leader(store, frames, team_id, who, actor) or True)
                 if done:
                     after_write()
+                    redraw_edit(f"teams.edit.{team_id}")  # the team row changed: show it
                     flash(tr("teams.leader_set", name=me["name"]), icon=":material/star:")
                     st.rerun()
             if b2.button(tr("teams.remove"), icon=":material/person_remove:", key="teams.remove"):
@@ -200,8 +205,36 @@ def show_team(team_id: str) -> None:
                 )
                 if done is not None:
                     after_write()
+                    if me["role_key"] == "leader":  # the team lost its leader: show it
+                        redraw_edit(f"teams.edit.{team_id}")
                     flash(tr("teams.removed", name=me["name"]), icon=":material/person_remove:")
                     st.rerun()
+    edit_team(team_id)
+
+
+def edit_team(team_id: str) -> None:
+    """The team's own details. The leader is left out: `set_leader` keeps it and the members'
+    roles in step. Saved at the version the form was drawn with, so a change someone else
+    saved meanwhile is refused with a message, not overwritten, and the typed values stay."""
+    hit = frames["teams"][frames["teams"]["id"] == team_id]
+    if hit.empty:
+        return
+    row = row_from_frame(tt, hit.iloc[0].to_dict())
+    fields = [f.key for f in tt.user_fields if f.key != "leader_id"]
+    with st.expander(tr("teams.edit"), icon=":material/edit:"):
+        st.caption(tr("teams.edit.leader"))
+        edit = open_edit(f"teams.edit.{team_id}", tt, row, fields)
+        values = record_form(
+            tt, form_key=edit.key, lang=lg, frames=frames, values=edit.shown, fields=fields
+        )
+        if values is not None:
+            saved = form_attempt(lambda: store.update("teams", team_id, values, edit.seen, actor))
+            if saved is not None:
+                after_write()
+                edit.redraw()
+                flash(tr("teams.updated", name=saved["name"]))
+                st.rerun()
+        edit.notice()
 
 
 chosen = query_id("team")

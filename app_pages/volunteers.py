@@ -20,9 +20,11 @@ from sltcore.ui.kit import (
     form_attempt,
     is_empty,
     load_frames,
+    open_edit,
     open_item,
     pick,
     query_id,
+    redraw_edit,
     selected_row,
     show_flashes,
     table_view,
@@ -44,7 +46,8 @@ def _choices(field: str) -> dict[str, str]:
 
 
 def _save(values: dict[str, Any], target: dict[str, Any] | None) -> None:
-    """Append or update; on success go to the profile."""
+    """Append, or update at the version the edit form was drawn with (a row someone else
+    saved meanwhile is refused, not overwritten); on success go to the profile."""
     if target is None:
         rows = form_attempt(lambda: store.append("volunteers", [values], actor))
         if not rows:
@@ -58,6 +61,7 @@ def _save(values: dict[str, Any], target: dict[str, Any] | None) -> None:
         if saved is None:
             return
         message = tr("volunteers.updated", name=saved["name"])
+        redraw_edit(target["form"])
     st.session_state.pop(PENDING, None)
     after_write()
     flash(message)
@@ -320,14 +324,11 @@ def show_profile(vol_id: str) -> None:
         )
 
     with st.expander(tr("volunteers.edit"), icon=":material/edit:"):
-        values = record_form(
-            vt,
-            form_key=f"volunteers.edit.{vol_id}.{v['version']}",
-            lang=lg,
-            frames=frames,
-            values=v,
-        )
-        _submit(values, {"id": vol_id, "version": v["version"]})
+        edit = open_edit(f"volunteers.edit.{vol_id}", vt, v)
+        values = record_form(vt, form_key=edit.key, lang=lg, frames=frames, values=edit.shown)
+        # the version the form was drawn with: a save after someone else's is a conflict
+        _submit(values, {"id": vol_id, "version": edit.seen, "form": edit.base})
+        edit.notice(on_reload=lambda: st.session_state.pop(PENDING, None))
     with st.expander(tr("volunteers.archive"), icon=":material/archive:"):
         st.caption(tr("volunteers.archive.help"))
         if st.button(tr("volunteers.archive.confirm", name=v["name"]), key="volunteers.archive"):

@@ -499,3 +499,55 @@ def test_an_overnight_event_is_listed_as_ending_the_next_day(desk):
     assert events.listing(frames, "en").set_index("title").loc["垃圾分类宣传", "time"] == (
         "09:00–11:00"
     )
+
+
+# --- the event's edit form when someone else saved the event meanwhile ----------------------
+
+OTHER = Actor("other", "admin", display_name="另一位同事")  # another session, another person
+
+
+def stale_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "载入最新内容" in w.value]
+
+
+def test_an_event_saved_elsewhere_meanwhile_is_a_conflict_and_the_typing_stays(desk):
+    store, ev = desk["store"], desk["events"][0]
+    at = open_page({"event": ev["id"]})
+    form = f"events.edit.{ev['id']}"
+    at.text_input(key=f"{form}.1.location").input("幸福一村活动室")
+    store.update("events", ev["id"], {"location": "社区广场"}, 1, OTHER)  # another session
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception
+    error = at.error[0].value
+    assert "这条记录" in error and "已被别人修改" in error and "请刷新后重新修改" in error
+    saved = store.get("events", ev["id"])
+    assert saved["location"] == "社区广场" and saved["updated_by"] == "other"  # not overwritten
+    assert at.text_input(key=f"{form}.1.location").value == "幸福一村活动室"  # typing kept
+    assert "那次修改了：地点" in stale_notices(at)[0]
+
+    # saving again without loading the latest is refused again; the typing still stays
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert "已被别人修改" in at.error[0].value
+    assert store.get("events", ev["id"])["location"] == "社区广场"
+    assert at.text_input(key=f"{form}.1.location").value == "幸福一村活动室"
+
+    at.button(key=f"{form}.reload").click().run()  # 载入最新内容
+    assert not at.error and not stale_notices(at)
+    assert at.text_input(key=f"{form}.2.location").value == "社区广场"
+    at.text_input(key=f"{form}.2.location").input("幸福一村活动室")
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception and not at.error
+    saved = store.get("events", ev["id"])
+    assert saved["location"] == "幸福一村活动室" and saved["version"] == 3
+    assert "活动已修改" in [t.value for t in at.toast]
+    assert at.text_input(key=f"{form}.3.location").value == "幸福一村活动室"
+    assert not stale_notices(at)
+
+
+def test_cancelling_on_the_page_redraws_the_edit_form_without_a_notice(desk):
+    store, ev = desk["store"], desk["events"][1]
+    at = open_page({"event": ev["id"]})
+    at.button(key="events.cancel").click().run()
+    assert store.get("events", ev["id"])["status"] == "cancelled"
+    assert not stale_notices(at)
+    assert at.selectbox(key=f"events.edit.{ev['id']}.2.status").value == "cancelled"

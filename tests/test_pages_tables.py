@@ -177,7 +177,7 @@ def test_a_hand_edited_negative_population_opens_and_is_refused_on_save(desk):
     at = open_page()
     at.selectbox(key="tables.pick.communities").set_value(row["id"]).run()
     assert not at.exception, at.exception
-    box = at.number_input(key=f"tables.edit.{row['id']}.{row['version']}.population")
+    box = at.number_input(key=f"tables.edit.{row['id']}.1.population")
     assert box.value == -5
     submit(at, "保存")
     error = at.error[0].value
@@ -253,3 +253,68 @@ def test_safe_csv_neutralises_text_and_keeps_numbers():
     assert rows[2].startswith("'-2+3,2.0,-2,")
     assert rows[3].startswith("'＠SUM(A1),") and rows[4].startswith("'\tx,")
     assert rows[6] == ",,6,,2026-03-05"
+
+
+# --- the edit form when someone else saved the row meanwhile ---------------------------------
+
+
+def other_session():
+    from sltcore.auth import Actor
+
+    return Actor("other", "admin", display_name="另一位同事")
+
+
+def stale_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "载入最新内容" in w.value]
+
+
+def test_a_row_saved_elsewhere_meanwhile_is_a_conflict_and_the_typing_stays(desk):
+    rid = str(desk.read("communities").set_index("name").loc["中三里", "id"])
+    at = open_page()
+    at.selectbox(key="tables.pick.communities").set_value(rid).run()
+    form = f"tables.edit.{rid}"
+    at.text_input(key=f"{form}.1.contact").input("李主任")
+    desk.update("communities", rid, {"contact": "王书记"}, 1, other_session())
+    submit(at, "保存")
+    error = at.error[0].value
+    assert "已被别人修改" in error and "请刷新后重新修改" in error
+    assert desk.get("communities", rid)["contact"] == "王书记"  # not overwritten
+    assert at.text_input(key=f"{form}.1.contact").value == "李主任"  # typing kept
+    assert "那次修改了：联系人" in stale_notices(at)[0]
+
+    at.button(key=f"{form}.reload").click().run()  # 载入最新内容
+    assert not at.error and not stale_notices(at)
+    assert at.text_input(key=f"{form}.2.contact").value == "王书记"
+    at.text_input(key=f"{form}.2.contact").input("王书记、李主任")
+    submit(at, "保存")
+    assert not at.error
+    saved = desk.get("communities", rid)
+    assert saved["contact"] == "王书记、李主任" and saved["version"] == 3
+    assert "已修改：中三里" in [t.value for t in at.toast]
+
+
+def test_a_form_put_away_and_opened_again_shows_the_row_as_stored_then(desk):
+    rows = desk.read("communities").set_index("name")
+    first, second = str(rows.loc["中三里", "id"]), str(rows.loc["中纺里", "id"])
+    at = open_page()
+    at.selectbox(key="tables.pick.communities").set_value(first).run()
+    desk.update("communities", first, {"contact": "王书记"}, 1, other_session())
+    at.selectbox(key="tables.pick.communities").set_value(second).run()
+    at.selectbox(key="tables.pick.communities").set_value(first).run()
+    assert not stale_notices(at)
+    assert at.text_input(key=f"tables.edit.{first}.1.contact").value == "王书记"
+    at.text_input(key=f"tables.edit.{first}.1.contact").input("李主任")
+    submit(at, "保存")
+    assert not at.error and desk.get("communities", first)["contact"] == "李主任"
+
+
+def test_the_notice_in_english(desk):
+    rid = str(desk.read("communities").iloc[0]["id"])
+    at = open_page(lang="en")
+    at.selectbox(key="tables.pick.communities").set_value(rid).run()
+    desk.update("communities", rid, {"contact": "王书记"}, 1, other_session())
+    submit(at, "Save")
+    assert "Someone else changed this row" in at.error[0].value
+    notice = next(w.value for w in at.warning if "Load the latest" in w.value)
+    assert "Changed there: Contact person." in notice
+    assert at.button(key=f"tables.edit.{rid}.reload").label == "Load the latest"

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sltcore import teams
-from sltcore.auth import SYSTEM
+from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import BackendUnavailable
 from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
@@ -267,3 +267,68 @@ def test_english(desk):
     at = open_page(lang="en")
     assert at.title[0].value == "Teams"
     assert "Hours this year" in at.dataframe[0].value.columns
+
+
+# --- the team's edit form, and when someone else saved the team meanwhile -------------------
+
+OTHER = Actor("other", "admin", display_name="另一位同事")  # another session, another person
+
+
+def stale_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "载入最新内容" in w.value]
+
+
+def save_button(at: AppTest):
+    return next(b for b in at.button if b.label == "保存")
+
+
+def test_edit_a_team_the_leader_is_set_with_the_members(desk):
+    store, green = desk["store"], desk["green"]
+    at = open_page({"team": green["id"]})
+    form = f"teams.edit.{green['id']}.1"  # keyed on the team, not its version (2 here)
+    assert at.text_input(key=f"{form}.name").value == "绿色环保队"
+    assert f"{form}.name" in at.session_state and f"{form}.leader_id" not in at.session_state
+    at.text_input(key=f"{form}.name").input("绿色环保志愿服务队")
+    save_button(at).click().run()
+    assert not at.exception and not at.error
+    saved = store.get("teams", green["id"])
+    assert saved["name"] == "绿色环保志愿服务队" and saved["leader_id"] == desk["people"][0]["id"]
+    assert at.title[0].value == "绿色环保志愿服务队"
+    assert "已修改：绿色环保志愿服务队" in [t.value for t in at.toast]
+
+
+def test_a_team_saved_elsewhere_meanwhile_is_a_conflict_and_the_typing_stays(desk):
+    store, green = desk["store"], desk["green"]
+    at = open_page({"team": green["id"]})
+    form = f"teams.edit.{green['id']}"
+    at.text_area(key=f"{form}.1.description").input("每周六清理绿地")
+    store.update("teams", green["id"], {"description": "每月一次"}, 2, OTHER)  # another session
+    save_button(at).click().run()
+    assert not at.exception
+    assert "已被别人修改" in at.error[0].value and "请刷新后重新修改" in at.error[0].value
+    assert store.get("teams", green["id"])["description"] == "每月一次"  # not overwritten
+    assert at.text_area(key=f"{form}.1.description").value == "每周六清理绿地"  # typing kept
+    assert "那次修改了：简介" in stale_notices(at)[0]
+
+    at.button(key=f"{form}.reload").click().run()  # 载入最新内容
+    assert not at.error and not stale_notices(at)
+    assert at.text_area(key=f"{form}.2.description").value == "每月一次"
+    at.text_area(key=f"{form}.2.description").input("每月一次，每周六清理绿地")
+    save_button(at).click().run()
+    assert not at.exception and not at.error
+    saved = store.get("teams", green["id"])
+    assert saved["description"] == "每月一次，每周六清理绿地" and saved["version"] == 4
+
+
+def test_changing_the_leader_on_the_page_leaves_no_notice_on_the_edit_form(desk):
+    store, green = desk["store"], desk["green"]
+    second = desk["people"][1]["id"]
+    at = open_page({"team": green["id"]})
+    at.selectbox(key=f"teams.who.{green['id']}").set_value(second).run()
+    at.button(key="teams.leader").click().run()
+    assert store.get("teams", green["id"])["leader_id"] == second
+    assert not stale_notices(at)
+    at.text_input(key=f"teams.edit.{green['id']}.2.name").input("绿色环保志愿服务队")
+    save_button(at).click().run()
+    assert not at.error
+    assert store.get("teams", green["id"])["name"] == "绿色环保志愿服务队"

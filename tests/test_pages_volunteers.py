@@ -336,3 +336,62 @@ def test_the_list_exports_a_formula_safe_masked_csv(desk, downloads):
     assert not any(line.startswith(("=", "@", '"=', '"@')) for line in lines)
     assert "138****5678" in text and not FULL_MOBILE.search(text)
     assert "112" in text  # hours stay numbers
+
+
+# --- the edit form when someone else saved the volunteer meanwhile ---------------------------
+
+OTHER = Actor("other", "admin", display_name="另一位同事")  # another session, another person
+
+
+def stale_notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if "载入最新内容" in w.value]
+
+
+def save_button(at: AppTest):
+    return next(b for b in at.button if b.label == "保存")
+
+
+def test_a_volunteer_saved_elsewhere_meanwhile_is_a_conflict_and_the_typing_stays(desk):
+    store, a = desk["store"], desk["a"]
+    at = open_page({"vol": a["id"]})
+    form = f"volunteers.edit.{a['id']}"
+    at.text_area(key=f"{form}.1.notes").input("擅长摄影")
+    at.text_input(key=f"{form}.1.mobile").input("13700001111")  # a retyped number, too
+    store.update("volunteers", a["id"], {"notes": "会手语"}, 1, OTHER)  # another session
+    save_button(at).click().run()
+    assert not at.exception
+    assert "已被别人修改" in at.error[0].value and "请刷新后重新修改" in at.error[0].value
+    saved = store.get("volunteers", a["id"])
+    assert saved["notes"] == "会手语" and saved["mobile"] == "13800005678"  # not overwritten
+    assert at.text_area(key=f"{form}.1.notes").value == "擅长摄影"  # typing kept
+    assert at.text_input(key=f"{form}.1.mobile").value == "13700001111"
+    assert "那次修改了：备注" in stale_notices(at)[0]
+
+    at.button(key=f"{form}.reload").click().run()  # 载入最新内容
+    assert not at.error and not stale_notices(at)
+    assert at.text_area(key=f"{form}.2.notes").value == "会手语"
+    assert at.text_input(key=f"{form}.2.mobile").value == ""  # masked again, never prefilled
+    at.text_area(key=f"{form}.2.notes").input("会手语，擅长摄影")
+    save_button(at).click().run()
+    assert not at.exception and not at.error
+    saved = store.get("volunteers", a["id"])
+    assert saved["notes"] == "会手语，擅长摄影" and saved["version"] == 3
+    assert saved["mobile"] == "13800005678"
+    assert "已修改：王秀英" in [t.value for t in at.toast]
+
+
+def test_a_conflict_after_the_duplicate_warning_is_reported_too(desk):
+    store, a, b = desk["store"], desk["a"], desk["b"]
+    at = open_page({"vol": a["id"]})
+    form = f"volunteers.edit.{a['id']}"
+    at.text_input(key=f"{form}.1.mobile").input("13900001234")  # 李强's number
+    save_button(at).click().run()
+    assert any("李强" in w.value for w in at.warning)
+    store.update("volunteers", a["id"], {"notes": "会手语"}, 1, OTHER)  # another session
+    at.button(key="volunteers.dup.ok").click().run()
+    assert "已被别人修改" in at.error[0].value
+    assert store.get("volunteers", a["id"])["mobile"] == "13800005678"
+    at.button(key=f"{form}.reload").click().run()
+    assert not at.error and not stale_notices(at)
+    assert not any("李强" in w.value for w in at.warning), "the warning went with the form"
+    assert store.get("volunteers", b["id"])["mobile"] == "13900001234"

@@ -14,6 +14,18 @@ TEXTS = {
     ),
     "forms.tags_help": ("多项用顿号“、”或逗号分隔", "Separate several with commas"),
     "kit.download_csv": ("下载表格（CSV）", "Download as CSV"),
+    # --- edit forms: the row was saved again after the form was opened ---------------------
+    "edit.stale": (
+        "打开这个表单之后，这条记录又被保存过（可能是别人在另一台电脑上修改的）。"
+        "表单里仍是你填写的内容，现在保存会被拒绝，以免覆盖那次修改。"
+        "请记下你要改的内容，点“载入最新内容”后重新填写并保存。",
+        "This row was saved again after this form was opened (perhaps by someone else on "
+        "another computer). The form still holds what you typed; saving it now is refused so "
+        "that change is not overwritten. Note your changes, press “Load the latest”, then make "
+        "them again and save.",
+    ),
+    "edit.stale.fields": ("那次修改了：{fields}。", " Changed there: {fields}."),
+    "edit.reload": ("载入最新内容", "Load the latest"),
     # --- volunteer picker (record activity, team members) ----------------------------------
     "picker.search": ("查找志愿者", "Find volunteers"),
     "picker.search.placeholder": (
@@ -391,6 +403,12 @@ TEXTS = {
     "teams.leader_set": ("{name} 已担任队长", "{name} now leads the team"),
     "teams.remove": ("移出本队", "Remove from the team"),
     "teams.removed": ("{name} 已移出本队", "{name} removed"),
+    "teams.edit": ("修改队伍信息", "Edit the team"),
+    "teams.edit.leader": (
+        "队长在上方“调整队员”中设置。",
+        "The leader is set under “Change a member” above.",
+    ),
+    "teams.updated": ("已修改：{name}", "Updated: {name}"),
     # --- 基础资料 generic reference tables ---------------------------------------------------
     "tables.title": ("基础资料", "Reference tables"),
     "tables.intro": (

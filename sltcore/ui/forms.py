@@ -33,7 +33,7 @@ def lang_key(key: str, lang: str) -> str:
     language, seeded with the value chosen under the other language, keeps the choice and shows
     it in the new language. The default language keeps the plain key.
     """
-    keys = {code: key if code == i18n.DEFAULT_LANG else f"{key}@{code}" for code in i18n.LANGS}
+    keys = dict(zip(i18n.LANGS, lang_keys(key), strict=True))
     new = keys.get(lang, key)
     if new not in st.session_state:
         for code, other in keys.items():
@@ -41,6 +41,12 @@ def lang_key(key: str, lang: str) -> str:
                 st.session_state[new] = st.session_state[other]
                 break
     return new
+
+
+def lang_keys(key: str) -> tuple[str, ...]:
+    """Every key `lang_key` may give the widget `key`, one per language (in `i18n.LANGS` order),
+    so a page can ask whether the widget was drawn whatever the language."""
+    return tuple(key if code == i18n.DEFAULT_LANG else f"{key}@{code}" for code in i18n.LANGS)
 
 
 def label(f: Field, lang: str) -> str:

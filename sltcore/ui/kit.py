@@ -6,8 +6,9 @@ touching it; like it, this module may import streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from typing import TypeVar
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -17,9 +18,9 @@ from sltcore.auth import Actor
 from sltcore.errors import ValidationError
 from sltcore.refs import sorted_options
 from sltcore.report import csv_safe
-from sltcore.schema import TABLE_BY_KEY
+from sltcore.schema import TABLE_BY_KEY, Table
 from sltcore.ui import attempt, lang, show_error, tables, tr
-from sltcore.ui.forms import lang_key
+from sltcore.ui.forms import lang_key, lang_keys
 
 T = TypeVar("T")
 _FLASH = "kit.flash"
@@ -232,3 +233,104 @@ def form_attempt(fn: Callable[[], T]) -> T | None:
     except Exception as err:  # every error becomes a message, never a trace
         show_form_error(err)
         return None
+
+
+# --- edit forms: a row someone else saved meanwhile is a conflict the user is told about ----
+
+
+def redraw_edit(base: str) -> None:
+    """Draw the edit form `base` afresh on the next run, with the row as stored then.
+
+    After our own save (or the user asking for the latest values): a new generation is a new
+    form key, so the boxes lose what was typed and show the stored row, at its new version.
+    """
+    gen = st.session_state.get(f"{base}.gen", 1)
+    st.session_state.pop(f"{base}.{gen}.opened", None)
+    st.session_state[f"{base}.gen"] = gen + 1
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # pd.NA and the like
+        return a is b
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """One row's edit form across reruns: keyed on the row's id, not its version.
+
+    `seen` and `shown` are the version and values of the row when the form was drawn afresh;
+    the form keeps showing `shown` (and what the user typed over it) and a save expects
+    `seen`. So when someone else saves the row meanwhile, the store refuses the save with a
+    `ConflictError` (nothing is overwritten), and the typed values stay in the form instead of
+    vanishing under a new key; `notice()` then offers the latest values.
+    """
+
+    base: str
+    key: str
+    table: Table
+    fields: tuple[str, ...]
+    seen: int
+    shown: dict[str, Any]
+    current: dict[str, Any]
+
+    @property
+    def stale(self) -> bool:
+        """The stored row is no longer the one the form was drawn with."""
+        return int(self.current["version"]) != self.seen
+
+    def changed(self) -> list[str]:
+        """The form's fields whose stored value differs from the one the form was drawn with."""
+        return [k for k in self.fields if not _same(self.current.get(k), self.shown.get(k))]
+
+    def redraw(self) -> None:
+        redraw_edit(self.base)
+
+    def notice(self, on_reload: Callable[[], None] | None = None) -> None:
+        """When the row was saved again since the form was drawn: say so, name the changed
+        fields (no values: some are personal data) and offer the latest values in one click.
+        Shown under the form, also after a refused save (below the error)."""
+        if not self.stale:
+            return
+        lg = lang()
+        text = tr("edit.stale")
+        names = [self.table.field(k).label(lg) for k in self.changed()]
+        if names:
+            text += tr("edit.stale.fields", fields=("、" if lg == "zh" else ", ").join(names))
+        st.warning(text, icon=":material/sync_problem:")
+
+        def _reload() -> None:
+            self.redraw()
+            if on_reload is not None:
+                on_reload()
+
+        st.button(
+            tr("edit.reload"),
+            icon=":material/refresh:",
+            key=f"{self.base}.reload",
+            on_click=_reload,
+        )
+
+
+def open_edit(
+    base: str, t: Table, row: Mapping[str, Any], fields: Sequence[str] | None = None
+) -> EditForm:
+    """The edit form `base` (e.g. `events.edit.<id>`) of `row`, as stored now, for `fields`
+    (every user field by default); pass `.key` and `.shown` to `record_form`, `.seen` to the
+    store as the expected version, and call `.notice()` under the form.
+
+    The version and values are remembered when the form is drawn afresh: the first time, after
+    `redraw_edit`, or when its boxes were not on the page in the last run (another row was
+    picked, another page was open), so a form put away and opened again shows the row as
+    stored then.
+    """
+    keys = tuple(fields) if fields is not None else tuple(f.key for f in t.user_fields)
+    gen = st.session_state.get(f"{base}.gen", 1)  # from 1: keys as before for a new row
+    key = f"{base}.{gen}"
+    opened = f"{key}.opened"
+    drawn = any(w in st.session_state for k in keys for w in lang_keys(f"{key}.{k}"))
+    if opened not in st.session_state or not drawn:
+        st.session_state[opened] = (int(row["version"]), {k: row.get(k) for k in keys})
+    seen, shown = st.session_state[opened]
+    return EditForm(base, key, t, keys, seen, shown, dict(row))
