@@ -56,7 +56,7 @@ def current_actor() -> Actor:
     actor = st.session_state.get("actor")
     if isinstance(actor, Actor):
         return actor
-    return Actor(os.environ.get("SLT_USER", "admin"), "admin", display_name="管理员")
+    return Actor(os.environ.get("SLT_USER", "admin"), "admin", display_name=tr("user.default"))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=4)
