@@ -13,8 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from sltcore import events
 from sltcore.auth import SYSTEM, Actor
+from sltcore.errors import ConflictError
 from sltcore.store.local import LocalStore
-from tests.helpers import community, record_row, volunteer
+from tests.helpers import OTHER, WriteSpy, community, record_row, stale_notices, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/events.py"
@@ -194,40 +195,8 @@ def test_english(desk):
 # --- an event's records follow its date and community; cancelling archives them ----------
 
 
-class Spy:
-    """The store, counting writes per (method, table)."""
-
-    def __init__(self, store, fail_on: tuple[str, str] | None = None):
-        self._store = store
-        self.calls: list[tuple[str, str]] = []
-        self.fail_on = fail_on
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-    def _note(self, method: str, table_key: str) -> None:
-        self.calls.append((method, table_key))
-        if self.fail_on == (method, table_key):
-            self.fail_on = None  # fail once: the compensation goes through
-            from sltcore.errors import ConflictError
-
-            raise ConflictError(table_key, "x", 1, 2)
-
-    def update(self, table_key, row_id, changes, expected_version, actor):
-        self._note("update", table_key)
-        return self._store.update(table_key, row_id, changes, expected_version, actor)
-
-    def update_many(self, table_key, updates, actor):
-        self._note("update_many", table_key)
-        return self._store.update_many(table_key, updates, actor)
-
-    def set_archived(self, table_key, versions, archived, actor):
-        self._note("set_archived", table_key)
-        return self._store.set_archived(table_key, versions, archived, actor)
-
-    def append(self, table_key, rows, actor):
-        self._note("append", table_key)
-        return self._store.append(table_key, rows, actor)
+def _conflict(table_key: str) -> ConflictError:
+    return ConflictError(table_key, "x", 1, 2)
 
 
 def live_records(store, event_id):
@@ -237,7 +206,7 @@ def live_records(store, event_id):
 
 def test_a_new_date_and_community_carry_over_to_the_records_in_one_call(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = Spy(store)
+    spy = WriteSpy(store, error=_conflict)
     new_day = dt.date(2026, 11, 18)
     done = events.update_event(
         spy,
@@ -260,7 +229,7 @@ def test_a_new_date_and_community_carry_over_to_the_records_in_one_call(desk):
 
 def test_other_changes_leave_the_records_alone(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = Spy(store)
+    spy = WriteSpy(store, error=_conflict)
     events.update_event(
         spy, store.read_all(), ev["id"], {"location": "活动室"}, ev["version"], SYSTEM
     )
@@ -270,7 +239,7 @@ def test_other_changes_leave_the_records_alone(desk):
 
 def test_a_future_date_is_refused_before_anything_is_written(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = Spy(store)
+    spy = WriteSpy(store, error=_conflict)
     with pytest.raises(events.EventChangeRefused) as err:
         events.update_event(
             spy, store.read_all(), ev["id"], {"date": dt.date(2026, 12, 5)}, ev["version"], SYSTEM
@@ -304,7 +273,7 @@ def test_a_refused_record_refuses_the_whole_change_naming_the_person(desk):
 
 def test_when_the_event_write_fails_the_records_are_moved_back(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = Spy(store, fail_on=("update", "events"))
+    spy = WriteSpy(store, fail_on=("update", "events"), error=_conflict)
     with pytest.raises(Exception, match="changed this row"):
         events.update_event(
             spy, store.read_all(), ev["id"], {"date": dt.date(2026, 11, 18)}, ev["version"], SYSTEM
@@ -321,7 +290,7 @@ def test_when_the_event_write_fails_the_records_are_moved_back(desk):
 def test_a_stale_event_is_refused_before_its_records_move(desk):
     store, ev = desk["store"], desk["events"][0]
     store.update("events", ev["id"], {"location": "别人改的"}, ev["version"], SYSTEM)
-    spy = Spy(store)
+    spy = WriteSpy(store, error=_conflict)
     with pytest.raises(Exception, match="changed this row"):
         events.update_event(
             spy, store.read_all(), ev["id"], {"date": dt.date(2026, 11, 18)}, ev["version"], SYSTEM
@@ -331,7 +300,7 @@ def test_a_stale_event_is_refused_before_its_records_move(desk):
 
 def test_cancelling_archives_the_records_in_one_call(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = Spy(store)
+    spy = WriteSpy(store, error=_conflict)
     done = events.cancel(spy, store.read_all(), ev["id"], ev["version"], SYSTEM)
     assert done.records_archived == 2 and done.event["status"] == "cancelled"
     assert spy.calls == [("set_archived", "service_records"), ("update", "events")]
@@ -350,7 +319,7 @@ def test_cancelling_through_the_status_field_archives_too(desk):
 
 def test_a_failed_cancel_restores_the_records(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = Spy(store, fail_on=("update", "events"))
+    spy = WriteSpy(store, fail_on=("update", "events"), error=_conflict)
     with pytest.raises(Exception, match="changed this row"):
         events.cancel(spy, store.read_all(), ev["id"], ev["version"], SYSTEM)
     assert len(live_records(store, ev["id"])) == 2
@@ -502,12 +471,6 @@ def test_an_overnight_event_is_listed_as_ending_the_next_day(desk):
 
 
 # --- the event's edit form when someone else saved the event meanwhile ----------------------
-
-OTHER = Actor("other", "admin", display_name="另一位同事")  # another session, another person
-
-
-def stale_notices(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning if "载入最新内容" in w.value]
 
 
 def test_an_event_saved_elsewhere_meanwhile_is_a_conflict_and_the_typing_stays(desk):

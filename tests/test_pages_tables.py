@@ -14,6 +14,7 @@ from sltcore import demo, schema
 from sltcore.schema import REFERENCE_TABLES, Field
 from sltcore.store import local
 from sltcore.store.local import LocalStore
+from tests.helpers import OTHER, stale_notices
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/tables.py"
@@ -258,23 +259,13 @@ def test_safe_csv_neutralises_text_and_keeps_numbers():
 # --- the edit form when someone else saved the row meanwhile ---------------------------------
 
 
-def other_session():
-    from sltcore.auth import Actor
-
-    return Actor("other", "admin", display_name="另一位同事")
-
-
-def stale_notices(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning if "载入最新内容" in w.value]
-
-
 def test_a_row_saved_elsewhere_meanwhile_is_a_conflict_and_the_typing_stays(desk):
     rid = str(desk.read("communities").set_index("name").loc["中三里", "id"])
     at = open_page()
     at.selectbox(key="tables.pick.communities").set_value(rid).run()
     form = f"tables.edit.{rid}"
     at.text_input(key=f"{form}.1.contact").input("李主任")
-    desk.update("communities", rid, {"contact": "王书记"}, 1, other_session())
+    desk.update("communities", rid, {"contact": "王书记"}, 1, OTHER)
     submit(at, "保存")
     error = at.error[0].value
     assert "已被别人修改" in error and "请刷新后重新修改" in error
@@ -298,7 +289,7 @@ def test_a_form_put_away_and_opened_again_shows_the_row_as_stored_then(desk):
     first, second = str(rows.loc["中三里", "id"]), str(rows.loc["中纺里", "id"])
     at = open_page()
     at.selectbox(key="tables.pick.communities").set_value(first).run()
-    desk.update("communities", first, {"contact": "王书记"}, 1, other_session())
+    desk.update("communities", first, {"contact": "王书记"}, 1, OTHER)
     at.selectbox(key="tables.pick.communities").set_value(second).run()
     at.selectbox(key="tables.pick.communities").set_value(first).run()
     assert not stale_notices(at)
@@ -312,7 +303,7 @@ def test_the_notice_in_english(desk):
     rid = str(desk.read("communities").iloc[0]["id"])
     at = open_page(lang="en")
     at.selectbox(key="tables.pick.communities").set_value(rid).run()
-    desk.update("communities", rid, {"contact": "王书记"}, 1, other_session())
+    desk.update("communities", rid, {"contact": "王书记"}, 1, OTHER)
     submit(at, "Save")
     assert "Someone else changed this row" in at.error[0].value
     notice = next(w.value for w in at.warning if "Load the latest" in w.value)

@@ -10,10 +10,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sltcore import teams
-from sltcore.auth import SYSTEM, Actor
+from sltcore.auth import SYSTEM
 from sltcore.errors import BackendUnavailable
 from sltcore.store.local import LocalStore
-from tests.helpers import community, record_row, volunteer
+from tests.helpers import (
+    OTHER,
+    WriteSpy,
+    community,
+    record_row,
+    save_button,
+    stale_notices,
+    volunteer,
+)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/teams.py"
@@ -109,34 +117,8 @@ def test_member_changes(desk):
     assert store.get("teams", green["id"])["leader_id"] is None
 
 
-class Spy:
-    """The store, noting each write as (method, table); `fail_on` makes that write fail once."""
-
-    def __init__(self, store, fail_on: tuple[str, str] | None = None):
-        self._store = store
-        self.calls: list[tuple[str, str]] = []
-        self.fail_on = fail_on
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-    def _note(self, method: str, table_key: str) -> None:
-        self.calls.append((method, table_key))
-        if self.fail_on == (method, table_key):
-            self.fail_on = None
-            raise BackendUnavailable("网络中断", "network down")
-
-    def update(self, table_key, *args):
-        self._note("update", table_key)
-        return self._store.update(table_key, *args)
-
-    def update_many(self, table_key, *args):
-        self._note("update_many", table_key)
-        return self._store.update_many(table_key, *args)
-
-    def set_archived(self, table_key, *args):
-        self._note("set_archived", table_key)
-        return self._store.set_archived(table_key, *args)
+def _network_down(table_key: str) -> BackendUnavailable:
+    return BackendUnavailable("网络中断", "network down")
 
 
 def consistent(store, team_id: str) -> None:
@@ -152,7 +134,7 @@ def test_set_leader_changes_every_role_in_one_call(desk):
     teams.add_members(store, store.read_all(), green["id"], [c], SYSTEM)
     m = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
     store.update("team_members", m.loc[b, "member_id"], {"role": "leader"}, 1, SYSTEM)  # 2 leaders
-    spy = Spy(store)
+    spy = WriteSpy(store, error=_network_down)
     teams.set_leader(spy, store.read_all(), green["id"], c, SYSTEM)
     assert spy.calls == [("update", "teams"), ("update_many", "team_members")]
     roles = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
@@ -163,7 +145,7 @@ def test_set_leader_changes_every_role_in_one_call(desk):
 def test_set_leader_interrupted_is_completed_by_trying_again(desk):
     store, green = desk["store"], desk["green"]
     a, b, _ = (p["id"] for p in desk["people"])
-    spy = Spy(store, fail_on=("update_many", "team_members"))
+    spy = WriteSpy(store, fail_on=("update_many", "team_members"), error=_network_down)
     with pytest.raises(BackendUnavailable):
         teams.set_leader(spy, store.read_all(), green["id"], b, SYSTEM)
     consistent(store, green["id"])
@@ -183,7 +165,7 @@ def test_remove_the_leader_writes_the_team_first(desk):
         .set_index("volunteer_id")
         .loc[a, "member_id"]
     )
-    spy = Spy(store)
+    spy = WriteSpy(store, error=_network_down)
     teams.remove_member(spy, store.read_all(), member_id, SYSTEM)
     assert spy.calls == [
         ("update", "teams"),
@@ -205,7 +187,7 @@ def test_remove_the_leader_interrupted_stays_consistent_and_completes(desk, step
         .set_index("volunteer_id")
         .loc[a, "member_id"]
     )
-    spy = Spy(store, fail_on=step)
+    spy = WriteSpy(store, fail_on=step, error=_network_down)
     with pytest.raises(BackendUnavailable):
         teams.remove_member(spy, store.read_all(), member_id, SYSTEM)
     consistent(store, green["id"])
@@ -270,16 +252,6 @@ def test_english(desk):
 
 
 # --- the team's edit form, and when someone else saved the team meanwhile -------------------
-
-OTHER = Actor("other", "admin", display_name="另一位同事")  # another session, another person
-
-
-def stale_notices(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning if "载入最新内容" in w.value]
-
-
-def save_button(at: AppTest):
-    return next(b for b in at.button if b.label == "保存")
 
 
 def test_edit_a_team_the_leader_is_set_with_the_members(desk):

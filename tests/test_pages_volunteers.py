@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from sltcore.auth import SYSTEM, Actor
 from sltcore.identity import make_id_number
 from sltcore.store.local import LocalStore
-from tests.helpers import community, record_row, volunteer
+from tests.helpers import OTHER, community, record_row, save_button, stale_notices, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/volunteers.py"
@@ -339,16 +339,6 @@ def test_the_list_exports_a_formula_safe_masked_csv(desk, downloads):
 
 
 # --- the edit form when someone else saved the volunteer meanwhile ---------------------------
-
-OTHER = Actor("other", "admin", display_name="另一位同事")  # another session, another person
-
-
-def stale_notices(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning if "载入最新内容" in w.value]
-
-
-def save_button(at: AppTest):
-    return next(b for b in at.button if b.label == "保存")
 
 
 def test_a_volunteer_saved_elsewhere_meanwhile_is_a_conflict_and_the_typing_stays(desk):
