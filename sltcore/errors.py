@@ -88,3 +88,31 @@ class BackendUnavailable(DeskError):
 
     zh = "暂时无法连接数据表，请稍后重试；已填写的内容仍保留在表单中。"
     en = "The data sheet cannot be reached right now; try again. What you typed is kept."
+
+
+class LeaseBusy(BackendUnavailable):
+    """Another process kept the shared sheet's write lease for longer than we could wait."""
+
+    zh = "其他同事正在保存，表格暂时被占用。本次未保存，已填写的内容仍在表单中，请稍后再提交。"
+    en = (
+        "A colleague is saving and the sheet is busy. Nothing was saved; what you typed is "
+        "kept. Submit again in a moment."
+    )
+
+
+class OutcomeUnknown(BackendUnavailable):
+    """The answer to a commit was lost and could not be verified in time.
+
+    The commit is one atomic request, so it is wholly there or wholly absent; `token` lets
+    `store.outcome(token)` say which once the sheet can be reached again.
+    """
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        super().__init__(
+            "保存时与 Google 表格的连接中断，暂时无法确认是否已保存。这次操作要么完整保存，"
+            "要么完全没有保存，不会只存一半。请点击“确认是否已保存”，或稍后刷新查看，再决定是否重新提交。",
+            "The connection broke while saving and it is not yet known whether the save "
+            "landed. It is either wholly saved or not saved at all, never half. Press "
+            "'Check whether it was saved', or refresh later, before submitting again.",
+        )

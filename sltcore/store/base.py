@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ from sltcore.schema import AUDIT_TABLE, SYSTEM_KEYS, Field, Table, table
 from sltcore.validation import Lookup, clean_row, context_problems
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 @runtime_checkable
@@ -69,6 +70,10 @@ class Store(Protocol):
         """Archive (or restore) several rows at once, each at its expected version."""
         ...
 
+    def transact(self, actor: Actor, fn: Callable[[Any], T]) -> T:
+        """Run `fn(tx)` as ONE transaction against the current data (see transaction.py)."""
+        ...
+
     def revision(self) -> str:
         """Changes whenever any data changes: a cheap cache key."""
         ...
@@ -76,20 +81,6 @@ class Store(Protocol):
     def describe(self) -> dict[str, str]:
         """What the sidebar shows about the backend (kind, where, status)."""
         ...
-
-
-class SingleUpdate:
-    """`update` is `update_many` of one row, for every backend."""
-
-    def update(
-        self,
-        table_key: str,
-        row_id: str,
-        changes: Mapping[str, Any],
-        expected_version: int,
-        actor: Actor,
-    ) -> Row:
-        return self.update_many(table_key, {row_id: (changes, expected_version)}, actor)[0]  # type: ignore[attr-defined]
 
 
 def archive(store: Store, table_key: str, row_id: str, expected_version: int, actor: Actor) -> Row:

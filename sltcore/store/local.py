@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +20,9 @@ import pandas as pd
 
 from sltcore.auth import Actor
 from sltcore.codec import frame, from_sql, to_sql
-from sltcore.errors import NotFoundError
 from sltcore.schema import AUDIT_TABLE, TABLES, Field, Table, table
-from sltcore.store.base import (
-    Row,
-    SingleUpdate,
-    prepare_append,
-    prepare_archive,
-    prepare_updates,
-)
+from sltcore.store.base import Row
+from sltcore.store.transaction import Action, T, Transaction, TransactionalWrites
 
 DEFAULT_PATH = Path("data") / "sanlitun.db"
 _SQL_TYPES = {"int": "INTEGER", "bool": "INTEGER", "number": "REAL"}
@@ -108,7 +102,43 @@ class SqlLookup:
         return {r[0]: r[1] for r in rows}
 
 
-class LocalStore(SingleUpdate):
+class SqlTransaction(Transaction):
+    """A transaction on the open SQLite connection: every statement runs inside it."""
+
+    def __init__(self, store: LocalStore, conn: sqlite3.Connection, actor: Actor) -> None:
+        super().__init__(actor)
+        self.store, self.conn = store, conn
+        self._lookup = SqlLookup(conn)
+
+    @property
+    def lookup(self) -> SqlLookup:
+        return self._lookup
+
+    def get(self, table_key: str, row_id: str) -> Row | None:
+        return self.store._get(self.conn, table(table_key), row_id)
+
+    def select(self, table_key: str, include_archived: bool = False, **equals: Any) -> list[Row]:
+        t = table(table_key)
+        where = [] if include_archived else ["archived = 0"]
+        values = []
+        for key, value in equals.items():
+            where.append(f"{_q(key)} = ?")
+            values.append(to_sql(t.field(key), value))
+        cols = ", ".join(_q(k) for k in t.keys)
+        sql = f"SELECT {cols} FROM {_q(t.key)}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY rowid", values).fetchall()
+        return [{f.key: from_sql(f, v) for f, v in zip(t.fields, r, strict=True)} for r in rows]
+
+    def _insert(self, t: Table, rows: list[Row]) -> None:
+        self.store._insert(self.conn, t, rows)
+
+    def _replace(self, t: Table, old: Row, new: Row) -> None:
+        self.store._replace(self.conn, t, new)
+
+
+class LocalStore(TransactionalWrites):
     """SQLite-backed Store. One connection per thread; the file may be shared by processes."""
 
     backend = "local"
@@ -235,59 +265,17 @@ class LocalStore(SingleUpdate):
         values = [to_sql(f, row.get(f.key)) for f in t.fields if f.key != "id"]
         conn.execute(f"UPDATE {_q(t.key)} SET {sets} WHERE id = ?", [*values, row["id"]])
 
-    def append(self, table_key: str, rows: Sequence[Mapping[str, Any]], actor: Actor) -> list[Row]:
-        t = table(table_key)
-        if not rows:
-            return []
-        with self._write() as conn:
-            stored, audits = prepare_append(t, rows, actor, SqlLookup(conn))
-            self._insert(conn, t, stored)
-            self._insert(conn, table(AUDIT_TABLE), audits)
-        return stored
-
-    def update_many(
-        self,
-        table_key: str,
-        updates: Mapping[str, tuple[Mapping[str, Any], int]],
-        actor: Actor,
-    ) -> list[Row]:
-        t = table(table_key)
-        if not updates:
-            return []
-        with self._write() as conn:
-            items = []
-            for row_id, (changes, expected) in updates.items():
-                current = self._get(conn, t, row_id)
-                if current is None:
-                    raise NotFoundError(t.key, row_id)
-                items.append((current, changes, expected))
-            done = prepare_updates(t, items, actor, SqlLookup(conn))
-            audits = []
-            for new, audit in done:
-                if audit is not None:
-                    self._replace(conn, t, new)
-                    audits.append(audit)
-            self._insert(conn, table(AUDIT_TABLE), audits)
-        return [new for new, _ in done]
-
-    def set_archived(
-        self, table_key: str, versions: Mapping[str, int], archived: bool, actor: Actor
-    ) -> list[Row]:
-        t = table(table_key)
-        out = []
-        with self._write() as conn:
-            audits = []
-            lookup = SqlLookup(conn)
-            for row_id, expected in versions.items():
-                current = self._get(conn, t, row_id)
-                if current is None:
-                    raise NotFoundError(t.key, row_id)
-                new, audit = prepare_archive(t, current, expected, archived, actor, lookup)
-                self._replace(conn, t, new)
-                audits.append(audit)
-                out.append(new)
-            self._insert(conn, table(AUDIT_TABLE), audits)
-        return out
+    def transact(self, actor: Actor, fn: Action[T]) -> T:
+        """`fn(tx)` inside one `BEGIN IMMEDIATE` transaction: it reads and validates against
+        the data as committed now, and a failure (or a killed process) leaves nothing."""
+        if getattr(self._local, "in_tx", False):
+            raise RuntimeError("transactions do not nest: pass the open tx instead")
+        self._local.in_tx = True
+        try:
+            with self._write() as conn:
+                return fn(SqlTransaction(self, conn, actor))
+        finally:
+            self._local.in_tx = False
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
