@@ -22,17 +22,26 @@ evidence; these are the deliberate limits (check the real API before relying on 
 - Grid edges: values.update/batchUpdate outside the grid answer 400 "exceeds grid limits";
   reads and clears clip the end of a range to the grid (the start must be inside); append
   grows the grid (rows, and columns when a row is wider).
-- USER_ENTERED parses "=" formulas, plain numbers, TRUE/FALSE and a leading apostrophe.
-  Dates, percentages, currency and thousands separators stay text. Only +-*/ arithmetic of
-  literals is evaluated; other formulas render as their own text (Google computes them).
-- Numbers render as plain decimals (up to 15 significant digits, "1E+20" when large): no
-  locale or number formats; dateTimeRenderOption is validated but there are no date cells.
+- USER_ENTERED parses "=" formulas, plain numbers, TRUE/FALSE, a leading apostrophe and
+  dates (``dates``: 2013-03-05 and 2013/3/5 anywhere, 2013年3月5日 in zh/ja locales, 3/5/2013
+  in en_US, each with an optional 14:30[:15]); a date is stored as its serial number with a
+  DATE/DATE_TIME format and shown in the layout it was typed in (Google's parser and its
+  automatic formats are unpublished). Percentages, currency and thousands separators stay
+  text. Only +-*/ arithmetic of literals is evaluated; other formulas render as their own
+  text (Google computes them).
+- Numbers render as plain decimals (up to 15 significant digits, "1E+20" when large), dates
+  through their format; dateTimeRenderOption applies to date cells as documented. A value
+  written into a date cell keeps its format; clearing a cell drops it (Google keeps it).
+- Grid data (spreadsheets.get with ranges/includeGridData, batchUpdate's updatedSpreadsheet,
+  see ``griddata``): trailing empty rows and cells are trimmed as values.get does, zero
+  startRow/startColumn are left out; no rowMetadata/columnMetadata/effectiveFormat.
 - Sheet titles made of letters/digits/underscore (CJK included, e.g. 志愿者) come back
   unquoted in ranges; with spaces, punctuation or emoji they are quoted (recorded).
 - Error texts not in the recordings follow Google's wording seen in public reports; others
   are the emulator's own. Formatting-only batchUpdate requests are accepted as no-ops; other
   unimplemented kinds answer 501 UNIMPLEMENTED (Google never does) so a gap is loud.
-- Not emulated: named and protected ranges, developer metadata, ``fields`` masks, formats,
+- Not emulated: named and protected ranges, developer metadata, ``fields`` masks, formats
+  other than a typed date's,
   Drive beyond files create/get/list-by-name/delete for spreadsheets.
 """
 

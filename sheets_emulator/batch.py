@@ -254,6 +254,8 @@ class BatchRequests:
         self, sheet: Sheet, where: str, r0: int, c0: int, rows: list[JSON], fields: str
     ) -> None:
         values_too = fields == "*" or "userEnteredValue" in fields
+        # fields naming the format replace it (with nothing: formats are not emulated)
+        keep_format = not (fields == "*" or "userEnteredFormat" in fields)
         for i, row in enumerate(rows):
             for j, data in enumerate(row.get("values") or []):
                 if c0 + j >= sheet.col_count:
@@ -262,7 +264,8 @@ class BatchRequests:
                         f" requested column of: {sheet.col_count - 1}"
                     )
                 if values_too:
-                    sheet.put(r0 + i, c0 + j, self._cell_from_data(data or {}, where))
+                    cell = self._cell_from_data(data or {}, where)
+                    sheet.put(r0 + i, c0 + j, cell, keep_format)
 
     def _req_appendCells(self, ss: Spreadsheet, where: str, args: JSON) -> JSON:
         sheet = self._sheet_for(ss, where, args.get("sheetId"))

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .a1 import format_range
+from .dates import NumberFormat, format_serial, parse_date
 
 Scalar = str | int | float | bool
 
@@ -70,11 +71,13 @@ class Cell:
     """One stored cell. ``formula`` is set only for USER_ENTERED "=..." input.
 
     ``value`` is the literal (RAW or parsed USER_ENTERED) value, or for a formula the result of
-    a simple arithmetic evaluation, None when the emulator cannot evaluate it.
+    a simple arithmetic evaluation, None when the emulator cannot evaluate it. ``fmt`` is the
+    number format a typed date gave the cell (a date is its serial number in ``value``).
     """
 
     value: Scalar | None = None
     formula: str | None = None
+    fmt: NumberFormat | None = None
 
     @property
     def is_formula(self) -> bool:
@@ -139,12 +142,13 @@ def format_number(value: int | float) -> str:
     return text
 
 
-def parse_input(value: Any, user_entered: bool, where: str) -> Cell | None:
+def parse_input(value: Any, user_entered: bool, where: str, locale: str = "en_US") -> Cell | None:
     """One input value -> a Cell, None for "clear this cell".
 
     RAW keeps every value literally (a string "=1+1" stays that string). USER_ENTERED parses
     like typing into the UI: "=..." becomes a formula, numeric text a number, TRUE/FALSE a
-    boolean, and a leading apostrophe forces text. JSON null is handled by the caller (skip).
+    boolean, a date (see ``dates``) its serial number with a date format, and a leading
+    apostrophe forces text. JSON null is handled by the caller (skip).
     """
     if isinstance(value, bool):
         return Cell(value)
@@ -165,37 +169,34 @@ def parse_input(value: Any, user_entered: bool, where: str) -> Cell | None:
             return Cell(normalize_number(float(stripped)))
         if stripped.upper() in ("TRUE", "FALSE"):
             return Cell(stripped.upper() == "TRUE")
+        typed_date = parse_date(stripped, locale)
+        if typed_date is not None:
+            return Cell(typed_date[0], fmt=typed_date[1])
     return Cell(value)
 
 
-def render(cell: Cell, option: str) -> Scalar:
-    """A stored cell as Google returns it for valueRenderOption ``option``."""
+def render(cell: Cell, option: str, date_option: str = "SERIAL_NUMBER") -> Scalar:
+    """A stored cell as Google returns it for valueRenderOption ``option``.
+
+    ``date_option`` (dateTimeRenderOption) matters only for cells with a date format and only
+    when ``option`` is not FORMATTED_VALUE: SERIAL_NUMBER gives the number, FORMATTED_STRING
+    the date as shown.
+    """
     if option == "FORMULA" and cell.formula is not None:
         return cell.formula
     value = cell.value
     if value is None:
         return cell.formula or ""
-    if option == "FORMATTED_VALUE":
-        if isinstance(value, bool):
-            return "TRUE" if value else "FALSE"
-        if isinstance(value, int | float):
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE") if option == "FORMATTED_VALUE" else value
+    if isinstance(value, int | float):
+        fmt = cell.fmt
+        shown = option == "FORMATTED_VALUE" or date_option == "FORMATTED_STRING"
+        if fmt is not None and fmt.is_date and shown:
+            return format_serial(value, fmt.pattern)
+        if option == "FORMATTED_VALUE":
             return format_number(value)
     return value
-
-
-def _user_entered_value(cell: Cell) -> JSON:
-    """ExtendedValue for includeGridData responses."""
-    if cell.formula is not None:
-        return {"formulaValue": cell.formula}
-    return _extended(cell.value)
-
-
-def _extended(value: Scalar | None) -> JSON:
-    if isinstance(value, bool):
-        return {"boolValue": value}
-    if isinstance(value, int | float):
-        return {"numberValue": value}
-    return {"stringValue": "" if value is None else value}
 
 
 @dataclass
@@ -242,8 +243,13 @@ class Sheet:
                 return cells[col]
         return None
 
-    def put(self, row: int, col: int, cell: Cell | None) -> None:
-        """Store (or clear, with None) one cell, keeping rows trimmed."""
+    def put(self, row: int, col: int, cell: Cell | None, keep_format: bool = True) -> None:
+        """Store (or clear, with None) one cell, keeping rows trimmed.
+
+        A value written without a format of its own keeps the cell's number format, as in
+        Google where formats are separate from values (a number written into a date cell
+        still shows as a date). Clearing drops the format too (Google keeps it).
+        """
         if cell is None:
             if row < len(self.rows) and col < len(self.rows[row]):
                 self.rows[row][col] = None
@@ -254,6 +260,9 @@ class Sheet:
         cells = self.rows[row]
         if len(cells) <= col:
             cells.extend([None] * (col + 1 - len(cells)))
+        old = cells[col]
+        if keep_format and old is not None and old.fmt is not None and cell.fmt is None:
+            cell = replace(cell, fmt=old.fmt)
         cells[col] = cell
 
     def _trim(self, row: int) -> None:
@@ -383,14 +392,8 @@ class Spreadsheet:
         """Grid cells across all sheets, checked against Google's 10M limit."""
         return sum(s.row_count * s.col_count for s in self.sheets)
 
-    def metadata(self, include_grid_data: bool = False) -> JSON:
-        """The spreadsheets.get body."""
-        sheets = []
-        for sheet in self.sheets:
-            entry: JSON = {"properties": sheet.properties()}
-            if include_grid_data:
-                entry["data"] = [_grid_data(sheet)]
-            sheets.append(entry)
+    def metadata(self) -> JSON:
+        """The spreadsheets.get body without grid data (``griddata`` adds ranges and data)."""
         return {
             "spreadsheetId": self.spreadsheet_id,
             "properties": {
@@ -399,26 +402,9 @@ class Spreadsheet:
                 "autoRecalc": "ON_CHANGE",
                 "timeZone": self.time_zone,
             },
-            "sheets": sheets,
+            "sheets": [{"properties": sheet.properties()} for sheet in self.sheets],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
         }
-
-
-def _grid_data(sheet: Sheet) -> JSON:
-    row_data = []
-    for cells in sheet.rows:
-        values = []
-        for cell in cells:
-            if cell is None:
-                values.append({})
-                continue
-            entry: JSON = {"userEnteredValue": _user_entered_value(cell)}
-            if cell.value is not None:
-                entry["effectiveValue"] = _extended(cell.value)
-            entry["formattedValue"] = render(cell, "FORMATTED_VALUE")
-            values.append(entry)
-        row_data.append({"values": values} if values else {})
-    return {"rowData": row_data} if row_data else {}
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, bool, Handler]] = [
         re.compile(rf"/v4/spreadsheets/{_SID}"),
         "spreadsheets.get",
         False,
-        lambda e, c: _ok(e.workbook.metadata(c.spreadsheet_id, c.params())),
+        lambda e, c: _ok(
+            e.workbook.metadata(c.spreadsheet_id, c.params(), c.query.get("ranges", []))
+        ),
     ),
     (
         "POST",
@@ -405,9 +407,13 @@ class SheetsEmulator:
         spreadsheet_id: str | None = None,
         rows: int = 1000,
         cols: int = 26,
+        locale: str = "en_US",
     ) -> str:
-        """New spreadsheet like a fresh Google Sheet (first sheetId 0, 1000x26); returns its id."""
-        return self.workbook.create(title, sheets, spreadsheet_id, rows, cols)
+        """New spreadsheet like a fresh Google Sheet (first sheetId 0, 1000x26); returns its id.
+
+        ``locale`` ("en_US", "zh_CN", ...) decides which typed dates USER_ENTERED recognises.
+        """
+        return self.workbook.create(title, sheets, spreadsheet_id, rows, cols, locale)
 
     def delete_spreadsheet(self, spreadsheet_id: str) -> None:
         """Remove a spreadsheet; later requests for it get 404."""
@@ -530,6 +536,7 @@ class SheetsEmulator:
                     spreadsheet_id=body.get("spreadsheetId"),
                     rows=int(body.get("rows", 1000)),
                     cols=int(body.get("cols", 26)),
+                    locale=str(body.get("locale", "en_US")),
                 )
             except ValueError as exc:
                 raise invalid(str(exc)) from None

@@ -16,6 +16,7 @@ from typing import Any
 
 from .a1 import A1Error, ParsedRange, col_to_letters, parse_range
 from .batch import BatchRequests
+from .griddata import spreadsheet_resource
 from .model import (
     CELL_LIMIT,
     DEFAULT_COLS,
@@ -110,8 +111,12 @@ class Workbook:
         spreadsheet_id: str | None = None,
         rows: int = DEFAULT_ROWS,
         cols: int = DEFAULT_COLS,
+        locale: str = "en_US",
     ) -> str:
-        """Create a spreadsheet; the first sheet gets sheetId 0 like a new Google Sheet."""
+        """Create a spreadsheet; the first sheet gets sheetId 0 like a new Google Sheet.
+
+        ``locale`` (e.g. "zh_CN") decides which typed dates USER_ENTERED recognises.
+        """
         with self.lock:
             sid = spreadsheet_id or self._new_id()
             if sid in self.spreadsheets:
@@ -122,7 +127,7 @@ class Workbook:
             if len({t.casefold() for t in sheets}) != len(sheets):
                 raise ValueError(f"duplicate sheet titles in {sheets!r}")
             stamp = now()
-            ss = Spreadsheet(sid, title, [], created=stamp, modified=stamp)
+            ss = Spreadsheet(sid, title, [], locale=locale, created=stamp, modified=stamp)
             for i, sheet_title in enumerate(sheets):
                 sheet_id = 0 if i == 0 else self._new_sheet_id(ss)
                 ss.sheets.append(Sheet(sheet_id, sheet_title, i, rows, cols))
@@ -212,7 +217,9 @@ class Workbook:
     # ----- values -----
 
     @staticmethod
-    def read_box(box: Box, render_option: str, major: str) -> list[list[Scalar]]:
+    def read_box(
+        box: Box, render_option: str, major: str, date_option: str = "SERIAL_NUMBER"
+    ) -> list[list[Scalar]]:
         """Values in the box, trailing empty cells and rows trimmed, as Google does."""
         sheet = box.sheet
         if major == "ROWS":
@@ -221,7 +228,7 @@ class Workbook:
                 cells = sheet.rows[r][box.c0 : box.c1 + 1]
                 while cells and cells[-1] is None:
                     cells.pop()
-                out.append([render(c, render_option) if c else "" for c in cells])
+                out.append([render(c, render_option, date_option) if c else "" for c in cells])
         else:
             out = []
             last = min(box.r1, len(sheet.rows) - 1)
@@ -229,7 +236,7 @@ class Workbook:
                 column = [sheet.get(r, c) for r in range(box.r0, last + 1)]
                 while column and column[-1] is None:
                     column.pop()
-                out.append([render(x, render_option) if x else "" for x in column])
+                out.append([render(x, render_option, date_option) if x else "" for x in column])
         while out and not out[-1]:
             out.pop()
         return out
@@ -239,7 +246,7 @@ class Workbook:
         option = _enum(
             params, "valueRenderOption", "value_render_option", VALUE_RENDER, "FORMATTED_VALUE"
         )
-        _enum(
+        date_option = _enum(
             params,
             "dateTimeRenderOption",
             "date_time_render_option",
@@ -247,11 +254,11 @@ class Workbook:
             "SERIAL_NUMBER",
         )
         major = _enum(params, "majorDimension", "major_dimension", DIMENSIONS, "ROWS")
-        return self._render_range(box, option, major)
+        return self._render_range(box, option, major, date_option)
 
-    def _render_range(self, box: Box, option: str, major: str) -> JSON:
+    def _render_range(self, box: Box, option: str, major: str, date_option: str) -> JSON:
         body: JSON = {"range": box.a1(), "majorDimension": major}
-        values = self.read_box(box, option, major)
+        values = self.read_box(box, option, major, date_option)
         if values:
             body["values"] = values
         return body
@@ -286,7 +293,13 @@ class Workbook:
         return values
 
     def _write(
-        self, sheet: Sheet, r0: int, c0: int, rows: list[list[Any]], user_entered: bool
+        self,
+        ss: Spreadsheet,
+        sheet: Sheet,
+        r0: int,
+        c0: int,
+        rows: list[list[Any]],
+        user_entered: bool,
     ) -> int:
         """Write a block at (r0, c0); JSON null leaves a cell as it is. Returns cells written."""
         written = 0
@@ -294,7 +307,7 @@ class Workbook:
             for j, value in enumerate(row):
                 if value is None:
                     continue
-                cell = parse_input(value, user_entered, f"values[{i}][{j}]")
+                cell = parse_input(value, user_entered, f"values[{i}][{j}]", ss.locale)
                 sheet.put(r0 + i, c0 + j, cell)
                 written += 1
         return written
@@ -337,7 +350,7 @@ class Workbook:
         )
         if box.r1 >= sheet.row_count or box.c1 >= sheet.col_count:
             raise grid_error(requested)
-        written = self._write(sheet, box.r0, box.c0, rows, input_option == "USER_ENTERED")
+        written = self._write(ss, sheet, box.r0, box.c0, rows, input_option == "USER_ENTERED")
         result.update(
             updatedRange=box.a1(), updatedRows=height, updatedColumns=width, updatedCells=written
         )
@@ -353,7 +366,14 @@ class Workbook:
                 VALUE_RENDER,
                 "FORMATTED_VALUE",
             )
-            result["updatedData"] = self._render_range(box, option, "ROWS")
+            date_option = _enum(
+                params,
+                "responseDateTimeRenderOption",
+                "response_date_time_render_option",
+                DATETIME_RENDER,
+                "SERIAL_NUMBER",
+            )
+            result["updatedData"] = self._render_range(box, option, "ROWS", date_option)
         return result
 
     def values_update(
@@ -475,7 +495,7 @@ class Workbook:
                     sheet.row_count = r0 + height
                 if c0 + width > sheet.col_count:
                     sheet.col_count = c0 + width
-                written = self._write(sheet, r0, c0, rows, option == "USER_ENTERED")
+                written = self._write(ss, sheet, r0, c0, rows, option == "USER_ENTERED")
             box = Box(sheet, r0, c0, r0 + height - 1, c0 + width - 1)
             updates: JSON = {
                 "spreadsheetId": spreadsheet_id,
@@ -508,20 +528,34 @@ class Workbook:
 
     # ----- spreadsheets.get / create / batchUpdate -----
 
-    def metadata(self, spreadsheet_id: str, params: dict[str, str]) -> JSON:
-        """GET /v4/spreadsheets/{id}."""
+    def _resource(self, ss: Spreadsheet, ranges: Any, include_grid_data: bool) -> JSON:
+        """The Spreadsheet resource, limited to ``ranges`` when there are any."""
+        if isinstance(ranges, str):
+            ranges = [ranges]
+        if not isinstance(ranges, list) or not all(isinstance(r, str) for r in ranges):
+            raise invalid("Invalid ranges: expected a list of A1 ranges")
+        boxes = [self.resolve_read(ss, text) for text in ranges] if ranges else None
+        return spreadsheet_resource(ss, boxes, include_grid_data)
+
+    def metadata(
+        self, spreadsheet_id: str, params: dict[str, str], ranges: Sequence[str] = ()
+    ) -> JSON:
+        """GET /v4/spreadsheets/{id}?ranges=...&includeGridData=..."""
         with self.lock:
             ss = self.get(spreadsheet_id)
-            return ss.metadata(_bool(params.get("includeGridData", False)))
+            include = _bool(params.get("includeGridData", False))
+            return self._resource(ss, list(ranges), include)
 
     def create_from_api(self, body: JSON) -> JSON:
         """POST /v4/spreadsheets (spreadsheets.create)."""
         with self.lock:
-            title = (body.get("properties") or {}).get("title") or "Untitled spreadsheet"
+            ss_props = body.get("properties") or {}
+            title = ss_props.get("title") or "Untitled spreadsheet"
             sheet_specs = [s.get("properties", {}) for s in body.get("sheets") or []] or [{}]
             titles = [p.get("title") or f"Sheet{i + 1}" for i, p in enumerate(sheet_specs)]
-            sid = self.create(title, titles)
+            sid = self.create(title, titles, locale=ss_props.get("locale") or "en_US")
             ss = self.spreadsheets[sid]
+            ss.time_zone = ss_props.get("timeZone") or ss.time_zone
             for sheet, props in zip(ss.sheets, sheet_specs, strict=True):
                 grid = props.get("gridProperties") or {}
                 sheet.resize(
@@ -532,11 +566,19 @@ class Workbook:
             return ss.metadata()
 
     def batch_update(self, spreadsheet_id: str, body: JSON) -> JSON:
-        """POST /v4/spreadsheets/{id}:batchUpdate: all requests apply, or none."""
+        """POST /v4/spreadsheets/{id}:batchUpdate: all requests apply, or none.
+
+        With includeSpreadsheetInResponse the answer carries ``updatedSpreadsheet``: the
+        spreadsheet after the requests, limited to responseRanges (resolved after the
+        requests, so a sheet the batch added can be named) and with grid data when
+        responseIncludeGridData is true. A responseRange that does not resolve fails the
+        whole batch, like any failing request.
+        """
         with self.lock:
             ss = self.get(spreadsheet_id)
             requests = body.get("requests") or []
             replies: list[JSON] = []
+            updated = None
             with self._atomic(ss):
                 for i, request in enumerate(requests):
                     if not isinstance(request, dict) or len(request) != 1:
@@ -545,9 +587,12 @@ class Workbook:
                         )
                     ((kind, args),) = request.items()
                     replies.append(self._requests.apply(ss, i, kind, args or {}))
+                if _bool(body.get("includeSpreadsheetInResponse", False)):
+                    include = _bool(body.get("responseIncludeGridData", False))
+                    updated = self._resource(ss, body.get("responseRanges") or [], include)
             out: JSON = {"spreadsheetId": spreadsheet_id, "replies": replies}
-            if _bool(body.get("includeSpreadsheetInResponse", False)):
-                out["updatedSpreadsheet"] = ss.metadata()
+            if updated is not None:
+                out["updatedSpreadsheet"] = updated
             return out
 
     # ----- Python accessors -----
@@ -586,4 +631,5 @@ class Workbook:
             width = start_col - 1 + max((len(r) for r in rows), default=0)
             sheet.row_count = max(sheet.row_count, height)
             sheet.col_count = max(sheet.col_count, width)
-            self._write(sheet, start_row - 1, start_col - 1, rows, user_entered)
+            ss = self.get(spreadsheet_id)
+            self._write(ss, sheet, start_row - 1, start_col - 1, rows, user_entered)

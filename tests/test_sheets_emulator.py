@@ -575,6 +575,467 @@ def test_cell_limit(api: Api) -> None:
     assert status == 400 and "above the limit of 10000000 cells" in body["error"]["message"]
 
 
+# ----- dates typed into a sheet -----
+
+
+TYPED_DATES = [
+    "2013-03-05",
+    "2013/3/5",
+    "2013-03-05 14:30",
+    "3/5/2013",
+    "2013-02-30",
+    "2013年3月5日",
+]
+
+
+def test_user_entered_dates_become_serial_numbers(emu: SheetsEmulator, api: Api) -> None:
+    assert api.put("Sheet1!A1", [TYPED_DATES], "USER_ENTERED")[0] == 200
+    serial = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+    # en_US: year-first and month-first dates parse; an impossible date and 年月日 stay text
+    expected = [41338, 41338, 41338.604166666664, 41338, "2013-02-30", "2013年3月5日"]
+    assert api.get("Sheet1!A1:F1", **serial)[1]["values"] == [expected]
+    assert api.get("Sheet1!A1:F1", valueRenderOption="UNFORMATTED_VALUE")[1]["values"] == [expected]
+    assert api.get("Sheet1!A1:F1", valueRenderOption="FORMULA")[1]["values"] == [expected]
+    as_typed = [TYPED_DATES]  # shown in the layout they were typed in
+    strings = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "FORMATTED_STRING"}
+    assert api.get("Sheet1!A1:F1", **strings)[1]["values"] == as_typed
+    assert api.get("Sheet1!A1:F1")[1]["values"] == as_typed
+    assert api.get("Sheet1!A1:F1", dateTimeRenderOption="SERIAL_NUMBER")[1]["values"] == as_typed
+    assert emu.cell(api.sid, "Sheet1", 1, 1).value == 41338
+    api.put("Sheet1!A2", [TYPED_DATES], "RAW")
+    assert api.get("Sheet1!A2:F2", **serial)[1]["values"] == [TYPED_DATES]
+
+
+def test_append_and_batch_update_parse_dates_too(api: Api) -> None:
+    api.append("Sheet1", [["2013-03-06", "2013-03-06"]], "USER_ENTERED")
+    body = {
+        "valueInputOption": "USER_ENTERED",
+        "data": [{"range": "Sheet1!A2", "values": [["2013/3/7 8:05:30"]]}],
+    }
+    assert api.call("POST", "/values:batchUpdate", body)[0] == 200
+    api.append("Sheet1", [["2013-03-08"]], "RAW")
+    serial = {"valueRenderOption": "UNFORMATTED_VALUE"}
+    assert api.get("Sheet1!A1:B3", **serial)[1]["values"] == [
+        [41339, 41339],
+        [41340 + (8 * 3600 + 5 * 60 + 30) / 86400],
+        ["2013-03-08"],
+    ]
+    assert api.get("Sheet1!A2")[1]["values"] == [["2013/3/7 8:05:30"]]
+    params = {
+        "valueInputOption": "USER_ENTERED",
+        "includeValuesInResponse": "true",
+        "responseValueRenderOption": "UNFORMATTED_VALUE",
+        "responseDateTimeRenderOption": "FORMATTED_STRING",
+    }
+    status, answer = api.call(
+        "PUT", "/values/Sheet1!C1", {"values": [["2013-03-09", "7"]]}, **params
+    )
+    assert status == 200
+    assert answer["updatedData"]["values"] == [["2013-03-09", 7]]
+
+
+def test_dates_typed_into_a_zh_cn_sheet(emu: SheetsEmulator) -> None:
+    sid = emu.create_spreadsheet("desk", locale="zh_CN")
+    typed = ["2013年3月5日", "2013/3/5", "3/5/2013", "2013年3月5日 8:30"]
+    emu.set_values(sid, "Sheet1", [typed], user_entered=True)
+    emu.set_values(sid, "Sheet1", [["2013年3月5日"]], start_row=2)  # RAW stays text
+    ws = gspread_client(emu.host).open_by_key(sid).sheet1
+    assert ws.spreadsheet.locale == "zh_CN"
+    serial = ws.get(
+        "A1:D2", value_render_option="UNFORMATTED_VALUE", date_time_render_option="SERIAL_NUMBER"
+    )
+    assert serial == [[41338, 41338, "3/5/2013", 41338 + 8.5 / 24], ["2013年3月5日"]]
+    assert ws.get("A1:D1") == [typed]
+    body = {"properties": {"title": "via api", "locale": "zh_CN", "timeZone": "Asia/Shanghai"}}
+    created = requests.post(f"{emu.url}/v4/spreadsheets", json=body, timeout=10).json()
+    assert created["properties"]["locale"] == "zh_CN"
+    assert created["properties"]["timeZone"] == "Asia/Shanghai"
+
+
+def test_a_date_cell_keeps_its_format_for_later_numbers(api: Api) -> None:
+    api.put("Sheet1!A1", [["2013-03-05", 5]], "USER_ENTERED")
+    status, body = api.call("GET", "", ranges="Sheet1!A1:B1", includeGridData="true")
+    assert status == 200
+    assert body["sheets"][0]["data"] == [
+        {
+            "rowData": [
+                {
+                    "values": [
+                        {
+                            "userEnteredValue": {"numberValue": 41338},
+                            "effectiveValue": {"numberValue": 41338},
+                            "formattedValue": "2013-03-05",
+                            "userEnteredFormat": {
+                                "numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}
+                            },
+                        },
+                        {
+                            "userEnteredValue": {"numberValue": 5},
+                            "effectiveValue": {"numberValue": 5},
+                            "formattedValue": "5",
+                        },
+                    ]
+                }
+            ]
+        }
+    ]
+    # formats are separate from values: a number written later still shows as a date
+    api.put("Sheet1!A1", [[41339]], "RAW")
+    assert api.get("Sheet1!A1")[1]["values"] == [["2013-03-06"]]
+    assert api.get("Sheet1!A1", valueRenderOption="UNFORMATTED_VALUE")[1]["values"] == [[41339]]
+
+
+# ----- spreadsheets.get with ranges and grid data -----
+
+
+def test_get_with_ranges_returns_grid_data_of_those_ranges(emu: SheetsEmulator) -> None:
+    api = Api(emu, emu.create_spreadsheet("t", ["Sheet1", "Other", "Unasked"]))
+    api.put("Sheet1!A1", [["a", "", "=1+1"], ["", "", ""], [1.5, True]])
+    api.put("Sheet1!B4", [["=2*3"]], "USER_ENTERED")
+    ranges = ["Sheet1!A1:D10", "Other!C5:Z", "Sheet1!B3:C", "Other!A1", "Sheet1!A2:A"]
+    status, body = api.call("GET", "", ranges=ranges, includeGridData="true")
+    assert status == 200
+    props = {s["properties"]["title"]: s["properties"] for s in api.meta()["sheets"]}
+
+    def cell(entered: dict[str, Any], shown: str, effective: Any = None) -> dict[str, Any]:
+        out = {"userEnteredValue": entered, "effectiveValue": effective or entered}
+        return {**out, "formattedValue": shown}
+
+    true = cell({"boolValue": True}, "TRUE")
+    one_and_half = cell({"numberValue": 1.5}, "1.5")
+    six = cell({"formulaValue": "=2*3"}, "6", {"numberValue": 6})
+    assert body["sheets"] == [
+        {
+            "properties": props["Sheet1"],
+            "data": [
+                {
+                    "rowData": [
+                        {
+                            "values": [
+                                cell({"stringValue": "a"}, "a"),
+                                {},
+                                cell({"stringValue": "=1+1"}, "=1+1"),
+                            ]
+                        },
+                        {},
+                        {"values": [one_and_half, true]},
+                        {"values": [{}, six]},
+                    ]
+                },
+                {
+                    "startRow": 2,
+                    "startColumn": 1,
+                    "rowData": [{"values": [true]}, {"values": [six]}],
+                },
+                {"startRow": 1, "rowData": [{}, {"values": [one_and_half]}]},  # A4 empty
+            ],
+        },
+        {"properties": props["Other"], "data": [{"startRow": 4, "startColumn": 2}, {}]},
+    ]
+    status, body = api.call("GET", "", ranges=["Other!A:A", "Sheet1"], includeGridData="false")
+    assert body["sheets"] == [
+        {"properties": props["Sheet1"]},
+        {"properties": props["Other"]},
+    ]
+    assert len(api.call("GET", "", includeGridData="false")[1]["sheets"]) == 3
+    bad = api.call("GET", "", ranges=["Sheet1!A1", "Nope!A1"], includeGridData="true")
+    assert bad == (400, error(400, "Unable to parse range: Nope!A1"))
+
+
+# ----- one user action = one spreadsheets.batchUpdate -----
+
+LEASE = {
+    "sheetId": 123456,
+    "title": "_lease",
+    "hidden": True,
+    "gridProperties": {"rowCount": 2, "columnCount": 4},
+}
+
+
+def text(value: str) -> dict[str, Any]:
+    return {"userEnteredValue": {"stringValue": value}}
+
+
+def number(value: float) -> dict[str, Any]:
+    return {"userEnteredValue": {"numberValue": value}}
+
+
+@pytest.fixture
+def desk(emu: SheetsEmulator) -> tuple[gspread.Client, str]:
+    """A spreadsheet with two tabs, and a real gspread client (the backend's HTTP)."""
+    sid = emu.create_spreadsheet("desk", ["volunteers", "hours"])
+    emu.set_values(sid, "volunteers", [["id", "name"], ["v1", "张三"]])
+    return gspread_client(emu.host), sid
+
+
+def sheet_ids(emu: SheetsEmulator, sid: str) -> dict[str, int]:
+    return {
+        s["properties"]["title"]: s["properties"]["sheetId"] for s in emu.metadata(sid)["sheets"]
+    }
+
+
+def refused(client: gspread.Client, sid: str, *requests_: dict[str, Any]) -> dict[str, Any]:
+    """The error body of a batchUpdate that must fail with 400."""
+    with pytest.raises(gspread.exceptions.APIError) as caught:
+        client.http_client.batch_update(sid, {"requests": list(requests_)})
+    assert caught.value.response.status_code == 400
+    return caught.value.response.json()
+
+
+def test_lease_sheet_added_and_written_in_one_batch(
+    emu: SheetsEmulator, desk: tuple[gspread.Client, str]
+) -> None:
+    client, sid = desk
+    start = {"sheetId": 123456, "rowIndex": 0, "columnIndex": 0}
+    holder = {"values": [text("holder"), number(1.5)]}
+    answer = client.http_client.batch_update(
+        sid,
+        {
+            "requests": [
+                {"addSheet": {"properties": LEASE}},
+                {"updateCells": {"start": start, "rows": [holder], "fields": "userEnteredValue"}},
+            ],
+            "includeSpreadsheetInResponse": True,
+            "responseRanges": ["'_lease'!A1:D2", "volunteers!A5:Z"],
+            "responseIncludeGridData": True,
+        },
+    )
+    lease = {
+        "sheetId": 123456,
+        "title": "_lease",
+        "index": 2,
+        "sheetType": "GRID",
+        "gridProperties": {"rowCount": 2, "columnCount": 4},
+        "hidden": True,
+    }
+    assert answer["replies"] == [{"addSheet": {"properties": lease}}, {}]
+    updated = answer["updatedSpreadsheet"]
+    assert updated["spreadsheetId"] == sid and updated["properties"]["title"] == "desk"
+    volunteers = emu.metadata(sid)["sheets"][0]["properties"]
+    assert updated["sheets"] == [
+        {"properties": volunteers, "data": [{"startRow": 4}]},  # nothing below row 2
+        {
+            "properties": lease,
+            "data": [
+                {
+                    "rowData": [
+                        {
+                            "values": [
+                                {
+                                    "userEnteredValue": {"stringValue": "holder"},
+                                    "effectiveValue": {"stringValue": "holder"},
+                                    "formattedValue": "holder",
+                                },
+                                {
+                                    "userEnteredValue": {"numberValue": 1.5},
+                                    "effectiveValue": {"numberValue": 1.5},
+                                    "formattedValue": "1.5",
+                                },
+                            ]
+                        }
+                    ]
+                }
+            ],
+        },
+    ]
+    assert emu.values(sid, "_lease") == [["holder", 1.5]]
+
+
+def test_updated_spreadsheet_only_as_asked(emu: SheetsEmulator, api: Api) -> None:
+    write = {
+        "updateCells": {
+            "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+            "rows": [{"values": [text("x")]}],
+            "fields": "userEnteredValue",
+        }
+    }
+    status, body = api.call("POST", ":batchUpdate", {"requests": [write]})
+    assert (status, body) == (200, {"spreadsheetId": api.sid, "replies": [{}]})
+    body = {"requests": [write], "responseIncludeGridData": True, "responseRanges": ["A1"]}
+    assert "updatedSpreadsheet" not in api.call("POST", ":batchUpdate", body)[1]
+    body = {"requests": [write], "includeSpreadsheetInResponse": True}
+    assert api.call("POST", ":batchUpdate", body)[1]["updatedSpreadsheet"] == api.meta()
+    body["responseIncludeGridData"] = True
+    sheet = api.call("POST", ":batchUpdate", body)[1]["updatedSpreadsheet"]["sheets"][0]
+    assert sheet["data"] == [
+        {
+            "rowData": [
+                {
+                    "values": [
+                        {
+                            "userEnteredValue": {"stringValue": "x"},
+                            "effectiveValue": {"stringValue": "x"},
+                            "formattedValue": "x",
+                        }
+                    ]
+                }
+            ]
+        }
+    ]
+    body["requests"] = [
+        {"updateCells": {**write["updateCells"], "rows": [{"values": [text("y")]}]}}
+    ]
+    body["responseRanges"] = ["Sheet1!A1", "Missing!A1"]
+    status, answer = api.call("POST", ":batchUpdate", body)
+    assert (status, answer) == (400, error(400, "Unable to parse range: Missing!A1"))
+    assert emu.values(api.sid, "Sheet1") == [["x"]]  # the failed batch wrote nothing
+
+
+def test_lease_title_taken_refuses_the_batch(
+    emu: SheetsEmulator, desk: tuple[gspread.Client, str]
+) -> None:
+    client, sid = desk
+    client.http_client.batch_update(sid, {"requests": [{"addSheet": {"properties": LEASE}}]})
+    before = emu.metadata(sid)
+    for title in ("_lease", "_LEASE"):
+        props = {**LEASE, "sheetId": 654321, "title": title}
+        message = (
+            f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists.'
+            " Please enter another name."
+        )
+        assert refused(client, sid, {"addSheet": {"properties": props}}) == error(400, message)
+    row = {"values": [text("v2")]}
+    append = {
+        "appendCells": {
+            "sheetId": sheet_ids(emu, sid)["volunteers"],
+            "rows": [row],
+            "fields": "userEnteredValue",
+        }
+    }
+    body = refused(client, sid, append, {"addSheet": {"properties": {**LEASE, "sheetId": 7}}})
+    assert body["error"]["message"].startswith(
+        'Invalid requests[1].addSheet: A sheet with the name "_lease"'
+    )
+    assert emu.metadata(sid) == before
+    assert emu.values(sid, "volunteers") == [["id", "name"], ["v1", "张三"]]
+
+
+def test_delete_of_a_missing_sheet_refuses_the_whole_batch(
+    emu: SheetsEmulator, desk: tuple[gspread.Client, str]
+) -> None:
+    client, sid = desk
+    row = {"values": [text("v2")]}
+    append = {
+        "appendCells": {
+            "sheetId": sheet_ids(emu, sid)["volunteers"],
+            "rows": [row],
+            "fields": "userEnteredValue",
+        }
+    }
+    body = refused(client, sid, append, {"deleteSheet": {"sheetId": 123456}})
+    assert body == error(400, "Invalid requests[1].deleteSheet: No grid with id: 123456")
+    assert emu.values(sid, "volunteers") == [["id", "name"], ["v1", "张三"]]
+    client.http_client.batch_update(sid, {"requests": [{"addSheet": {"properties": LEASE}}]})
+    answer = client.http_client.batch_update(
+        sid, {"requests": [{"deleteSheet": {"sheetId": 123456}}]}
+    )
+    assert answer == {"spreadsheetId": sid, "replies": [{}]}
+    assert refused(client, sid, {"deleteSheet": {"sheetId": 123456}}) == error(
+        400, "Invalid requests[0].deleteSheet: No grid with id: 123456"
+    )
+    assert list(sheet_ids(emu, sid)) == ["volunteers", "hours"]
+
+
+def test_append_cells_writes_typed_values_after_the_last_row(
+    emu: SheetsEmulator, desk: tuple[gspread.Client, str]
+) -> None:
+    client, sid = desk
+    emu.set_values(sid, "volunteers", [["v3"]], start_row=4)  # row 3 stays empty
+    row = {
+        "values": [
+            {"userEnteredValue": {"stringValue": "=1+1"}},
+            {},
+            {"userEnteredValue": {"numberValue": 2.5}},
+            {"userEnteredValue": {"boolValue": True}},
+        ]
+    }
+    volunteers = sheet_ids(emu, sid)["volunteers"]
+    append = {"appendCells": {"sheetId": volunteers, "rows": [row], "fields": "userEnteredValue"}}
+    client.http_client.batch_update(sid, {"requests": [append]})
+    assert emu.values(sid, "volunteers") == [
+        ["id", "name"],
+        ["v1", "张三"],
+        [],
+        ["v3"],
+        ["=1+1", None, 2.5, True],
+    ]
+    assert not emu.cell(sid, "volunteers", 5, 1).is_formula
+    ws = client.open_by_key(sid).worksheet("volunteers")
+    assert ws.get("A5:D5", value_render_option="UNFORMATTED_VALUE") == [["=1+1", "", 2.5, True]]
+    assert ws.get("A5:D5") == [["=1+1", "", "2.5", "TRUE"]]
+    # a full grid grows by the appended rows
+    small = {"sheetId": 77, "title": "small", "gridProperties": {"rowCount": 1, "columnCount": 4}}
+    rows = [{"values": [text("a")]}, {"values": [text("b")]}]
+    client.http_client.batch_update(
+        sid,
+        {
+            "requests": [
+                {"addSheet": {"properties": small}},
+                {"appendCells": {"sheetId": 77, "rows": rows, "fields": "userEnteredValue"}},
+                {"appendCells": {"sheetId": 77, "rows": rows[:1], "fields": "userEnteredValue"}},
+            ]
+        },
+    )
+    assert emu.values(sid, "small") == [["a"], ["b"], ["a"]]
+    assert emu.metadata(sid)["sheets"][2]["properties"]["gridProperties"]["rowCount"] == 3
+
+
+def test_update_cells_empty_cell_data_clears(
+    emu: SheetsEmulator, desk: tuple[gspread.Client, str]
+) -> None:
+    client, sid = desk
+    start = {"sheetId": sheet_ids(emu, sid)["volunteers"], "rowIndex": 1, "columnIndex": 0}
+    rows = [{"values": [{}, text("李四"), number(3)]}]
+    update = {"updateCells": {"start": start, "rows": rows, "fields": "userEnteredValue"}}
+    client.http_client.batch_update(sid, {"requests": [update]})
+    assert emu.values(sid, "volunteers") == [["id", "name"], [None, "李四", 3]]
+
+
+def test_one_action_is_one_atomic_batch_across_tabs(
+    emu: SheetsEmulator, desk: tuple[gspread.Client, str]
+) -> None:
+    client, sid = desk
+    ids = sheet_ids(emu, sid)
+    client.http_client.batch_update(sid, {"requests": [{"addSheet": {"properties": LEASE}}]})
+    fields = "userEnteredValue"
+    action = [
+        {
+            "appendCells": {
+                "sheetId": ids["hours"],
+                "rows": [{"values": [text("h1"), number(2)]}],
+                "fields": fields,
+            }
+        },
+        {
+            "updateCells": {
+                "start": {"sheetId": ids["volunteers"], "rowIndex": 1, "columnIndex": 1},
+                "rows": [{"values": [text("王五")]}],
+                "fields": fields,
+            }
+        },
+        {
+            "appendCells": {
+                "sheetId": ids["volunteers"],
+                "rows": [{"values": [text("v2"), text("赵六")]}],
+                "fields": fields,
+            }
+        },
+        {"deleteSheet": {"sheetId": 123456}},
+    ]
+    answer = client.http_client.batch_update(sid, {"requests": action})
+    assert answer == {"spreadsheetId": sid, "replies": [{}, {}, {}, {}]}
+    done = {
+        "volunteers": [["id", "name"], ["v1", "王五"], ["v2", "赵六"]],
+        "hours": [["h1", 2]],
+    }
+    assert {t: emu.values(sid, t) for t in done} == done
+    assert list(sheet_ids(emu, sid)) == ["volunteers", "hours"]
+    # the same action again: its lease is gone, so none of it applies
+    body = refused(client, sid, *action)
+    assert body == error(400, "Invalid requests[3].deleteSheet: No grid with id: 123456")
+    assert {t: emu.values(sid, t) for t in done} == done
+
+
 # ----- faults -----
 
 
@@ -629,6 +1090,31 @@ def test_random_faults_are_reproducible(emu: SheetsEmulator, api: Api) -> None:
     assert api.append("Sheet1", [["z"]])[0] == 200
     with pytest.raises(ValueError):
         emu.set_faults(error_rate=1.5)
+
+
+def test_batch_update_faults(emu: SheetsEmulator, desk: tuple[gspread.Client, str]) -> None:
+    """A lost answer to the lease batch: applied, so the retry finds the title taken."""
+    client, sid = desk
+    take = {"requests": [{"addSheet": {"properties": LEASE}}]}
+    emu.fail_next(1, 503, kind="spreadsheets.batchUpdate")
+    with pytest.raises(gspread.exceptions.APIError) as caught:
+        client.http_client.batch_update(sid, take)
+    assert caught.value.code == 503
+    assert "_lease" not in sheet_ids(emu, sid)
+    emu.fail_next(1, 500, after_apply=True, kind="spreadsheets.batchUpdate")
+    with pytest.raises(gspread.exceptions.APIError) as caught:
+        client.http_client.batch_update(sid, take)
+    assert caught.value.code == 500
+    assert sheet_ids(emu, sid)["_lease"] == 123456
+    assert refused(client, sid, *take["requests"])["error"]["message"].startswith(
+        'Invalid requests[0].addSheet: A sheet with the name "_lease" already exists.'
+    )
+    emu.set_faults(after_apply_rate=1.0, kinds=("spreadsheets.batchUpdate",))
+    with pytest.raises(gspread.exceptions.APIError) as caught:
+        client.http_client.batch_update(sid, {"requests": [{"deleteSheet": {"sheetId": 123456}}]})
+    assert caught.value.code == 500 and "_lease" not in sheet_ids(emu, sid)
+    faults = [r.fault for r in emu.requests if r.kind == "spreadsheets.batchUpdate"]
+    assert faults == ["before", "after_apply", None, "after_apply"]
 
 
 def test_latency(emu: SheetsEmulator, api: Api) -> None:
