@@ -189,6 +189,7 @@ class LoggedRequest:
     spreadsheet_id: str | None = None
     range: str | None = None
     fault: str | None = None  # "before" or "after_apply" when a fault answered it
+    body: Any = None  # the JSON body the client sent (tests assert what a write carried)
     at: float = field(default_factory=time.time)
 
 

@@ -276,6 +276,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if delay:
             time.sleep(delay)
         fault_tag = None
+        body_in: Any = None
         try:
             body_in = self._read_body()
             if found is None:
@@ -293,7 +294,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except Exception as exc:  # an emulator bug must still answer, and say so
             status, body = 500, ApiError(500, f"Emulator error: {exc!r}").body()
         emulator.log.add(
-            LoggedRequest(self.command, path, query, status, kind, sid, rng, fault_tag)
+            LoggedRequest(self.command, path, query, status, kind, sid, rng, fault_tag, body_in)
         )
         self._send(status, body)
 

@@ -13,7 +13,7 @@ import pytest
 
 from sltcore import demo, health
 from sltcore.auth import SYSTEM, Actor
-from sltcore.errors import ConflictError, DeskError
+from sltcore.errors import ConflictError, DeskError, ValidationError
 from sltcore.store import open_store
 from sltcore.store.gsheets import GSheetsStore
 from tests.conftest import make_gsheets_store
@@ -76,33 +76,49 @@ def test_cached_rerun_costs_no_request(emu, gstore) -> None:
     assert kinds(emu, gstore) == Counter()
 
 
-def test_append_of_30_rows_is_one_values_append(emu, gstore) -> None:
+def _batches(emu, store: GSheetsStore) -> list[dict]:
+    mine = [r for r in emu.requests if r.spreadsheet_id == store.spreadsheet_id]
+    return [r.body for r in mine if r.kind == "spreadsheets.batchUpdate"]
+
+
+def test_a_save_is_the_lease_with_a_fresh_read_then_one_atomic_commit(emu, gstore) -> None:
     c = gstore.read_all()["communities"]["id"].iloc[0]
     vols = gstore.append("volunteers", [volunteer_row(c) for _ in range(30)], SYSTEM)
     emu.reset_requests()
     gstore.append("service_records", [record_row(v, 2) for v in vols], SYSTEM)
-    assert appends_to(emu, gstore, "service_records") == 1
-    assert appends_to(emu, gstore, "audit_log") == 1, "plus one append to the audit log"
-    assert sum(kinds(emu, gstore).values()) == 2, "and nothing else: no re-read after a submit"
-    for r in emu.requests[-2:]:
-        assert r.query["valueInputOption"] == ["RAW"]
-        assert r.query["insertDataOption"] == ["INSERT_ROWS"]
+    assert kinds(emu, gstore) == Counter({"spreadsheets.batchUpdate": 2}), "two requests"
+    take, commit = _batches(emu, gstore)
+    assert [next(iter(r)) for r in take["requests"]] == ["addSheet", "updateCells"]
+    assert take["includeSpreadsheetInResponse"] and take["responseIncludeGridData"]
+    assert any(r.startswith("'service_records'!") for r in take["responseRanges"])
+    kinds_ = [next(iter(r)) for r in commit["requests"]]
+    assert kinds_ == ["appendCells", "appendCells", "appendCells", "updateCells", "deleteSheet"]
+    data, audit = commit["requests"][0]["appendCells"], commit["requests"][1]["appendCells"]
+    assert len(data["rows"]) == 30 and len(audit["rows"]) == 30, "rows and audit rows together"
+    assert (
+        commit["requests"][-1]["deleteSheet"]["sheetId"]
+        == (take["requests"][0]["addSheet"]["properties"]["sheetId"])
+    ), "the commit releases the lease it holds"
     assert len(gstore.read_all()["service_records"]) == 30
     assert sum(kinds(emu, gstore).values()) == 2, "the cache was updated in place"
+    assert len(fresh(emu, gstore).read_all()["service_records"]) == 30
 
 
-def test_update_reads_two_columns_and_writes_the_row(emu, gstore) -> None:
+def test_an_update_is_two_requests_and_writes_only_changed_cells(emu, gstore) -> None:
     c = gstore.read_all()["communities"].iloc[0]
     emu.reset_requests()
     gstore.update("communities", c["id"], {"population": 9999}, int(c["version"]), SYSTEM)
-    assert kinds(emu, gstore) == Counter(
-        {"values.batchGet": 1, "values.batchUpdate": 1, "values.append": 1}
-    )
-    assert appends_to(emu, gstore, "audit_log") == 1
+    assert kinds(emu, gstore) == Counter({"spreadsheets.batchUpdate": 2})
+    take, commit = _batches(emu, gstore)
+    row_range = [r for r in take["responseRanges"] if r.startswith("'communities'!A2:")]
+    assert row_range, "the row to change is read fresh under the lease"
+    cells = [r["updateCells"] for r in commit["requests"] if "updateCells" in r]
+    widths = [len(u["rows"][0]["values"]) for u in cells]
+    assert sum(widths) < 12, "system fields and the population, not the whole row"
     assert fresh(emu, gstore).get("communities", c["id"])["population"] == 9999
 
 
-def test_append_cost_does_not_grow_with_the_table(emu, gstore) -> None:
+def test_save_cost_does_not_grow_with_the_table(emu, gstore) -> None:
     c = gstore.read_all()["communities"]["id"].iloc[0]
     v = volunteer(gstore, c)
     gstore.append("service_records", [record_row(v, 0.5, day=dt.date(2024, 1, 1) +
@@ -110,6 +126,25 @@ def test_append_cost_does_not_grow_with_the_table(emu, gstore) -> None:
     emu.reset_requests()
     gstore.append("service_records", [record_row(v, 1, day=dt.date(2026, 1, 1))], SYSTEM)
     assert sum(kinds(emu, gstore).values()) == 2
+    take = _batches(emu, gstore)[0]
+    tail = next(r for r in take["responseRanges"] if r.startswith("'service_records'!"))
+    assert tail.startswith("'service_records'!A401:"), "from the last known row down"
+
+
+def test_another_process_write_is_seen_under_the_lease(emu, gstore) -> None:
+    """A stale copy never decides a rule: the journal and the tails bring it up to date."""
+    c = gstore.read_all()["communities"]["id"].iloc[0]
+    v = volunteer(gstore, c)
+    other = fresh(emu, gstore)
+    other.read_all()
+    gstore.append("service_records", [record_row(v, 20)], SYSTEM)  # other's copy is now stale
+    gstore.update("volunteers", v["id"], {"notes": "改过"}, 1, SYSTEM)
+    with pytest.raises(ValidationError) as info:
+        other.append("service_records", [record_row(v, 5)], SYSTEM)
+    assert "24" in info.value.message("zh")
+    with pytest.raises(ConflictError):
+        other.update("volunteers", v["id"], {"notes": "覆盖"}, 1, SYSTEM)
+    assert other.get("volunteers", v["id"])["notes"] == "改过", "the in-place change arrived"
 
 
 # --- nothing typed becomes a formula --------------------------------------------------------
@@ -335,19 +370,16 @@ def test_an_update_leaves_cells_edited_by_hand_alone(emu, gstore) -> None:
     assert after["population"] == 7777 and after["address"] == "手工填写的地址"
 
 
-def test_a_save_whose_audit_append_fails_is_still_a_save(emu, gstore) -> None:
+def test_a_refused_commit_writes_nothing_not_even_audit_rows(emu, gstore) -> None:
     c = gstore.read_all()["communities"]["id"].iloc[0]
     v = gstore.append("volunteers", [volunteer_row(c)], SYSTEM)[0]
-    emu.fail_next(1000, status=429, kind="values.append")
-    # An update is a batchUpdate plus an audit append: the update lands, the audit waits.
-    saved = gstore.update("volunteers", v["id"], {"notes": "核对过"}, 1, SYSTEM)
-    emu.clear_faults()
-    assert fresh(emu, gstore).get("volunteers", v["id"])["notes"] == "核对过"
-    assert saved["version"] == 2
-    gstore.update("volunteers", v["id"], {"notes": "再次核对"}, 2, SYSTEM)
-    audit = fresh(emu, gstore).read("audit_log")
-    mine = audit[audit["row_id"] == v["id"]]
-    assert list(mine["action"]) == ["create", "update", "update"], "the waiting audit row went out"
+    emu.fail_next(1, status=400, kind="spreadsheets.batchUpdate")
+    with pytest.raises(DeskError):
+        gstore.update("volunteers", v["id"], {"notes": "核对过"}, 1, SYSTEM)
+    after = fresh(emu, gstore)
+    assert after.get("volunteers", v["id"])["notes"] is None
+    audit = after.read("audit_log")
+    assert list(audit.loc[audit["row_id"] == v["id"], "action"]) == ["create"]
 
 
 def test_a_malformed_secrets_file_is_a_message_naming_it(tmp_path, monkeypatch) -> None:
