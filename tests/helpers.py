@@ -52,42 +52,6 @@ def record_row(vol: dict, hours: float = 2.0, day: dt.date = dt.date(2026, 3, 5)
     }
 
 
-class WriteSpy:
-    """The store, noting each write as (method, table); `fail_on` makes that write fail once
-    with `error(table_key)`, so a test can break one step of a multi-write operation."""
-
-    def __init__(self, store, fail_on=None, error=None):
-        self._store = store
-        self.calls: list[tuple[str, str]] = []
-        self.fail_on = fail_on
-        self._error = error
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-    def _note(self, method: str, table_key: str) -> None:
-        self.calls.append((method, table_key))
-        if self.fail_on == (method, table_key):
-            self.fail_on = None  # fail once: a compensation or a retry goes through
-            raise self._error(table_key)
-
-    def append(self, table_key, *args):
-        self._note("append", table_key)
-        return self._store.append(table_key, *args)
-
-    def update(self, table_key, *args):
-        self._note("update", table_key)
-        return self._store.update(table_key, *args)
-
-    def update_many(self, table_key, *args):
-        self._note("update_many", table_key)
-        return self._store.update_many(table_key, *args)
-
-    def set_archived(self, table_key, *args):
-        self._note("set_archived", table_key)
-        return self._store.set_archived(table_key, *args)
-
-
 class TxSpy:
     """The store, noting each `transact` and the writes made through its `tx`, as a list (one
     per transaction) of (method, table). `fail_on=(method, table)` makes that write fail, once,
