@@ -124,8 +124,9 @@ def remove_member(
 ) -> Row:
     """Record the leaving date and archive the membership (it stays in the history); a
     leader who leaves also stops being the team's leader, so the team never names a leader
-    who is not a member. One transaction: all three changes or none. Raises NotFoundError
-    when the membership is gone (someone removed the member already)."""
+    who is not a member. One transaction: all three changes or none. The membership and the
+    team's leader are read inside it (`frames` decide nothing). Raises NotFoundError when the
+    membership is gone (someone removed the member already)."""
     day = today or clock.today()
 
     def write(tx: Transaction) -> Row:
@@ -144,7 +145,7 @@ def remove_member(
 def set_leader(store: Store, frames: Frames, team_id: str, volunteer_id: str, actor: Actor) -> None:
     """Make a member the leader: the team's `leader_id` and the members' roles follow (the old
     leader, or leaders, back to member), in one transaction. Membership and the current
-    leader are read inside it; only a live member of the team can lead it."""
+    leader are read inside it (`frames` decide nothing); only a live member can lead."""
 
     def write(tx: Transaction) -> None:
         team = tx.get("teams", team_id)
