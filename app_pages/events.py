@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sltcore import attendance, clock, events, i18n
+from sltcore import attendance, clock, events, i18n, rows
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
@@ -129,12 +129,12 @@ def show_list() -> None:
             submit_label=tr("events.add"),
         )
         if values is not None:
-            rows = form_attempt(lambda: store.append("events", [values], actor))
-            if rows:
+            added = form_attempt(lambda: rows.create(store, "events", values, actor))
+            if added:
                 after_write()
                 st.session_state["events.add_gen"] = st.session_state.get("events.add_gen", 0) + 1
-                flash(tr("events.created", title=rows[0]["title"]))
-                open_item("event", rows[0]["id"])
+                flash(tr("events.created", title=added["title"]))
+                open_item("event", added["id"])
 
 
 def show_event(event_id: str) -> None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import clock, i18n, rows
 from sltcore.codec import row_from_frame
 from sltcore.refs import display_frame
 from sltcore.schema import REFERENCE_TABLES, table
-from sltcore.store import archive
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, masked, tr
 from sltcore.ui.forms import lang_key, record_form
 from sltcore.ui.kit import (
@@ -81,11 +80,11 @@ with st.expander(tr("tables.add", table=t.label(lg)), icon=":material/add:", exp
         submit_label=tr("tables.add", table=t.label(lg)),
     )
     if values is not None:
-        rows = form_attempt(lambda: store.append(key, [values], actor))
-        if rows:
+        added = form_attempt(lambda: rows.create(store, key, values, actor))
+        if added:
             after_write()
             st.session_state["tables.gen"] = gen + 1
-            flash(tr("tables.added", title=_title(rows[0])))
+            flash(tr("tables.added", title=_title(added)))
             st.rerun()
 
 if not df.empty:
@@ -104,7 +103,9 @@ if not df.empty:
             edit = open_edit(f"tables.edit.{chosen}", t, row)
             values = record_form(t, form_key=edit.key, lang=lg, frames=frames, values=edit.shown)
             if values is not None:
-                saved = form_attempt(lambda: store.update(key, chosen, values, edit.seen, actor))
+                saved = form_attempt(
+                    lambda: rows.edit(store, key, chosen, values, edit.seen, actor)
+                )
                 if saved is not None:
                     after_write()
                     edit.redraw()
@@ -115,7 +116,7 @@ if not df.empty:
             if st.button(
                 tr("tables.archive"), icon=":material/archive:", key=f"tables.archive.{chosen}"
             ):
-                done = attempt(lambda: archive(store, key, chosen, row["version"], actor))
+                done = attempt(lambda: rows.archive(store, key, chosen, row["version"], actor))
                 if done is not None:
                     after_write()
                     flash(tr("tables.archived", title=_title(row)), icon=":material/archive:")
@@ -130,9 +131,7 @@ if st.toggle(tr("tables.show_archived"), key=f"tables.archived.{key}"):
         a, b = st.columns([4, 1])
         a.write(_title(r))
         if b.button(tr("tables.restore"), key=f"tables.restore.{r['id']}"):
-            done = attempt(
-                lambda r=r: store.set_archived(key, {r["id"]: int(r["version"])}, False, actor)
-            )
+            done = attempt(lambda r=r: rows.restore(store, key, r["id"], int(r["version"]), actor))
             if done is not None:
                 after_write()
                 flash(tr("tables.restored", title=_title(r)), icon=":material/restore:")

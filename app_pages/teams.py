@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from sltcore import clock, i18n, teams
+from sltcore import clock, i18n, rows, teams
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
@@ -103,12 +103,12 @@ def show_list() -> None:
             submit_label=tr("teams.add"),
         )
         if values is not None:
-            rows = form_attempt(lambda: store.append("teams", [values], actor))
-            if rows:
+            added = form_attempt(lambda: rows.create(store, "teams", values, actor))
+            if added:
                 after_write()
                 st.session_state["teams.add_gen"] = st.session_state.get("teams.add_gen", 0) + 1
-                flash(tr("teams.created", name=rows[0]["name"]))
-                open_item("team", rows[0]["id"])
+                flash(tr("teams.created", name=added["name"]))
+                open_item("team", added["id"])
 
 
 def show_team(team_id: str) -> None:
@@ -161,11 +161,11 @@ def show_team(team_id: str) -> None:
             key="teams.add_members",
             disabled=not new,
         ):
-            rows = attempt(lambda: teams.add_members(store, frames, team_id, new, actor, today))
-            if rows is not None:
+            added = attempt(lambda: teams.add_members(store, frames, team_id, new, actor, today))
+            if added is not None:
                 after_write()
                 st.session_state["teams.gen"] = gen + 1
-                flash(tr("teams.added", count=len(rows)) if rows else tr("teams.added.none"))
+                flash(tr("teams.added", count=len(added)) if added else tr("teams.added.none"))
                 st.rerun()
     with right, st.container(border=True):
         st.markdown(f"**{tr('teams.change')}**")
@@ -228,7 +228,7 @@ def edit_team(team_id: str) -> None:
             tt, form_key=edit.key, lang=lg, frames=frames, values=edit.shown, fields=fields
         )
         if values is not None:
-            saved = form_attempt(lambda: store.update("teams", team_id, values, edit.seen, actor))
+            saved = form_attempt(lambda: teams.edit(store, team_id, values, edit.seen, actor))
             if saved is not None:
                 after_write()
                 edit.redraw()

@@ -7,11 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from sltcore import clock, i18n, volunteers
+from sltcore import clock, i18n, rows, volunteers
 from sltcore.refs import sorted_options
 from sltcore.schema import table
 from sltcore.stars import stars_text
-from sltcore.store import archive
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
@@ -49,14 +48,14 @@ def _save(values: dict[str, Any], target: dict[str, Any] | None) -> None:
     """Append, or update at the version the edit form was drawn with (a row someone else
     saved meanwhile is refused, not overwritten); on success go to the profile."""
     if target is None:
-        rows = form_attempt(lambda: store.append("volunteers", [values], actor))
-        if not rows:
+        added = form_attempt(lambda: rows.create(store, "volunteers", values, actor))
+        if not added:
             return
-        saved, message = rows[0], tr("volunteers.added", name=rows[0]["name"])
+        saved, message = added, tr("volunteers.added", name=added["name"])
         st.session_state["volunteers.add_gen"] = st.session_state.get("volunteers.add_gen", 0) + 1
     else:
         saved = form_attempt(
-            lambda: store.update("volunteers", target["id"], values, target["version"], actor)
+            lambda: rows.edit(store, "volunteers", target["id"], values, target["version"], actor)
         )
         if saved is None:
             return
@@ -332,7 +331,7 @@ def show_profile(vol_id: str) -> None:
     with st.expander(tr("volunteers.archive"), icon=":material/archive:"):
         st.caption(tr("volunteers.archive.help"))
         if st.button(tr("volunteers.archive.confirm", name=v["name"]), key="volunteers.archive"):
-            done = attempt(lambda: archive(store, "volunteers", vol_id, v["version"], actor))
+            done = attempt(lambda: rows.archive(store, "volunteers", vol_id, v["version"], actor))
             if done is not None:
                 after_write()
                 flash(tr("volunteers.archived", name=v["name"]), icon=":material/archive:")

@@ -1,10 +1,12 @@
-"""Recording an event's attendance (记录活动): the checks, the one write, and its undo.
+"""Recording an event's attendance (记录活动): the checks, the one transaction, and its undo.
 
-The whole attendance of an event goes to the store in ONE `append` call, so it is saved
-entirely or not at all. Before writing, the rules are checked here against the frames already
-read, so a refusal names the person (the store checks them again, authoritatively, inside its
-transaction, and its problems are translated back to names too). Undo archives exactly the
-rows that were saved, at the versions they were saved with.
+An entry (a new event, if one is typed in, and everyone's service record) is ONE
+`store.transact`, so it is saved entirely or not at all: a refused record leaves no event
+behind. Before the transaction the rules are checked here against the frames already read, so
+a refusal names the person; the store checks them again, authoritatively, inside the
+transaction against the data as it is then (another session may have written meanwhile), and
+its problems are translated back to names too. Undo archives exactly the rows that were saved,
+at the versions they were saved with, in one transaction as well.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from sltcore.errors import DeskError, NotFoundError, ValidationError
 from sltcore.identity import mask_phone
 from sltcore.refs import titles
 from sltcore.schema import table
-from sltcore.store.base import Store, archive
+from sltcore.store.base import Row, Store
+from sltcore.store.transaction import Transaction
 from sltcore.validation import MAX_HOURS_PER_DAY
 
 
@@ -277,9 +280,11 @@ def record(
 ) -> Saved:
     """Save one event's attendance; raises AttendanceRefused (nothing written) on any rule.
 
-    Either `event_id` (a stored event) or `new_event` (its fields, created here first) is
-    given. The service records are written in one `append`; if that is refused, an event
-    created for this entry is archived again so a refusal leaves nothing behind.
+    Either `event_id` (a stored event) or `new_event` (its fields, created here) is given.
+    `frames` serve the friendly check that names people; the write is one transaction that
+    creates the new event (if any) and appends every record, so a record the store refuses
+    leaves no event behind. A stored event is read inside the transaction: the records copy
+    its date and community as they are then, and a cancelled one is refused.
     """
     if (event_id is None) == (new_event is None):
         raise ValueError("give exactly one of event_id and new_event")
@@ -294,53 +299,66 @@ def record(
     refusals = check(frames, event, attendees, names, archived, today)
     if refusals:
         raise AttendanceRefused(refusals)
+    recorded_by = recorder or actor.display_name or actor.username
 
-    created = None
-    if new_event is not None:
-        created = store.append("events", [event], actor)[0]
-        event = created
-    rows = [
-        {
-            "volunteer_id": vid,
-            "event_id": event["id"],
-            "date": event["date"],
-            "hours": float(hours or 0),
-            "community_id": event.get("community_id"),
-            "place": event.get("location"),
-            "service_object": service_object or event.get("service_object"),
-            "content": content or event.get("content") or event.get("title"),
-            "person_in_charge": event.get("person_in_charge"),
-            "recorder": recorder or actor.display_name or actor.username,
-            "confirmed": True,
-        }
-        for vid, hours in attendees
-    ]
+    def write(tx: Transaction) -> tuple[Row, bool, list[Row]]:
+        if new_event is not None:
+            ev = tx.append("events", [event])[0]
+        else:
+            ev = tx.get("events", str(event_id))
+            if ev is None or ev.get("archived"):  # archived since the form was read
+                raise NotFoundError("events", str(event_id))
+            if ev.get("status") == "cancelled":  # cancelled since the form was read
+                raise AttendanceRefused([_refusal(None, "record.rule.cancelled")])
+        rows = [
+            {
+                "volunteer_id": vid,
+                "event_id": ev["id"],
+                "date": ev["date"],
+                "hours": float(hours or 0),
+                "community_id": ev.get("community_id"),
+                "place": ev.get("location"),
+                "service_object": service_object or ev.get("service_object"),
+                "content": content or ev.get("content") or ev.get("title"),
+                "person_in_charge": ev.get("person_in_charge"),
+                "recorder": recorded_by,
+                "confirmed": True,
+            }
+            for vid, hours in attendees
+        ]
+        return ev, new_event is not None, tx.append("service_records", rows)
+
     try:
-        stored = store.append("service_records", rows, actor)
+        ev, created, stored = store.transact(actor, write)
     except ValidationError as err:
-        if created is not None:
-            archive(store, "events", created["id"], int(created["version"]), actor)
+        if not any(p.table == "service_records" for p in err.problems):
+            raise  # the new event's own fields: the form names them
         raise AttendanceRefused(_named_store_problems(err, [names.get(v, v) for v in ids])) from err
-    except Exception:
-        if created is not None:
-            archive(store, "events", created["id"], int(created["version"]), actor)
-        raise
     return Saved(
-        event_id=str(event["id"]),
-        event_title=str(event.get("title") or ""),
-        event_created=created is not None,
-        event_version=int(created["version"]) if created is not None else 0,
+        event_id=str(ev["id"]),
+        event_title=str(ev.get("title") or ""),
+        event_created=created,
+        event_version=int(ev["version"]) if created else 0,
         record_versions={r["id"]: int(r["version"]) for r in stored},
         total_hours=float(sum(r["hours"] for r in stored)),
     )
 
 
 def undo(store: Store, saved: Saved, actor: Actor) -> int:
-    """Archive exactly the records `saved` wrote (one call), and the event if it made one."""
-    rows = store.set_archived("service_records", saved.record_versions, True, actor)
-    if saved.event_created:
-        archive(store, "events", saved.event_id, saved.event_version, actor)
-    return len(rows)
+    """Archive exactly the records `saved` wrote, and the event if it made one, in one
+    transaction: a record someone changed since (ConflictError) leaves everything as it was.
+
+    An event made by the entry is archived with its records unless others have recorded
+    attendance at it since: their records stay counted, so the event they belong to stays.
+    """
+
+    def write(tx: Transaction) -> int:
+        rows = tx.set_archived("service_records", saved.record_versions, True)
+        if saved.event_created and not tx.select("service_records", event_id=saved.event_id):
+            tx.archive("events", saved.event_id, saved.event_version)
+        return len(rows)
+
+    return store.transact(actor, write)
 
 
 # --- correcting one person's record afterwards ---------------------------------------------
@@ -359,9 +377,13 @@ def correct(
     most 24 a day counting the person's other records) and refuses a record someone else
     changed since it was read (ConflictError), so nobody's correction is overwritten."""
     changes = {"hours": hours, "content": (content or "").strip() or None}
-    return store.update("service_records", record_id, changes, expected_version, actor)
+    return store.transact(
+        actor, lambda tx: tx.update("service_records", record_id, changes, expected_version)
+    )
 
 
 def remove(store: Store, record_id: str, expected_version: int, actor: Actor) -> dict[str, Any]:
     """Archive one person's record (kept in the history, no longer counted)."""
-    return archive(store, "service_records", record_id, expected_version, actor)
+    return store.transact(
+        actor, lambda tx: tx.archive("service_records", record_id, expected_version)
+    )

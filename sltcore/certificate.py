@@ -32,14 +32,14 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from sltcore import analytics, clock, i18n
 from sltcore.auth import Actor
-from sltcore.errors import DeskError, ValidationError
+from sltcore.errors import DeskError
 from sltcore.identity import mask_id
 from sltcore.schema import CATEGORY, Field, table
-from sltcore.store.base import Store
+from sltcore.store.base import Row, Store
+from sltcore.store.transaction import Transaction
 
 FONT = "STSong-Light"
 PREFIX = "SLT"
-MAX_ATTEMPTS = 50
 _NUMBER = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d+)$")
 _CATEGORY = Field("category", "", "", "choice", choices=CATEGORY)
 
@@ -55,21 +55,15 @@ def format_number(year: int, seq: int) -> str:
     return f"{PREFIX}-{year:04d}-{seq:04d}"
 
 
-def next_number(store: Store, year: int) -> str:
-    """The next free number of `year`, counting archived certificates too (never reissued)."""
-    register = store.read("certificates", include_archived=True)
+def next_number(tx: Transaction, year: int) -> str:
+    """The next free number of `year` in the register as the transaction sees it, counting
+    archived certificates too (a number is never issued twice)."""
     highest = 0
-    for number in register["number"].dropna():
-        m = _NUMBER.match(str(number))
+    for row in tx.select("certificates", include_archived=True):
+        m = _NUMBER.match(str(row.get("number") or ""))
         if m and int(m[1]) == year:
             highest = max(highest, int(m[2]))
     return format_number(year, highest + 1)
-
-
-def _bump(number: str) -> str:
-    m = _NUMBER.match(number)
-    assert m is not None
-    return format_number(int(m[1]), int(m[2]) + 1)
 
 
 @dataclass(frozen=True)
@@ -113,8 +107,10 @@ def issue(
 ) -> dict[str, Any]:
     """Register a certificate under the next free number and return the stored row.
 
-    Two sessions may pick the same number at once; the store refuses the second (the number is
-    unique), which then takes the following number. Other validation errors are raised.
+    One transaction: the number is computed inside it from the register as it is then, and
+    the row is written in the same transaction, so two sessions (or processes) issuing at once
+    get different numbers. The hours are the confirmed hours of `data` (what the page showed
+    and the officer checked), or of the store as read now when no `data` is given.
     """
     volunteer = store.get("volunteers", volunteer_id)
     if volunteer is None or volunteer.get("archived"):
@@ -123,7 +119,6 @@ def issue(
         data if data is not None else store.read_all(), volunteer_id, start, end
     )
     day = issued_on or clock.today()
-    number = next_number(store, day.year)
     row = {
         "volunteer_id": volunteer_id,
         "issued_on": day,
@@ -136,16 +131,11 @@ def issue(
         "officer": officer or None,
         "contact_phone": contact_phone or None,
     }
-    for _ in range(MAX_ATTEMPTS):
-        try:
-            return store.append("certificates", [{**row, "number": number}], actor)[0]
-        except ValidationError as err:
-            if not any(p.field == "number" for p in err.problems):
-                raise
-            number = max(_bump(number), next_number(store, day.year))
-    raise DeskError(
-        "证明编号被占用次数过多，请稍后再试。", "No free certificate number; try again."
-    )
+
+    def write(tx: Transaction) -> Row:
+        return tx.append("certificates", [{**row, "number": next_number(tx, day.year)}])[0]
+
+    return store.transact(actor, write)
 
 
 def _volunteer_number(volunteer: Mapping[str, Any]) -> str:

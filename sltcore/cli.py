@@ -51,9 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     c = sub.add_parser(
         "check",
-        help="数据体检：无效行、悬空引用、重复手机号或身份证号、每天超过24小时；"
-        "有问题时退出码为1 / data health: invalid rows, dangling references, duplicate phones "
-        "or ID numbers, over 24 h a day; exit code 1 when problems are found",
+        help="数据体检：无效行、悬空引用、重复手机号或身份证号、每天超过24小时、同一活动重复记录、"
+        "已完成却没有有效服务记录的活动；有问题时退出码为1（提醒不算问题）/ data health: invalid "
+        "rows, dangling references, duplicate phones or ID numbers, over 24 h a day, a volunteer "
+        "credited twice for one event, done events with no live records; exit code 1 when "
+        "problems are found (warnings do not count)",
     )
     c.add_argument("--limit", type=int, default=200, help="最多列出几条 / findings to list")
     return p
@@ -93,16 +95,23 @@ def main(argv: list[str] | None = None) -> int:
             findings = health.check(store)
             for f in findings[: args.limit]:
                 print(f.message(args.lang))
-            if findings:
-                kinds = Counter(f.kind for f in findings)
+            problems = health.problems(findings)
+            warnings = len(findings) - len(problems)
+            if problems:
+                kinds = Counter(f.kind for f in problems)
                 summary = ", ".join(f"{k} {n}" for k, n in kinds.items())
-                print(f"发现 {len(findings)} 个问题（{summary}）。" if zh else
-                      f"{len(findings)} problems found ({summary}).")  # fmt: skip
-                return 1
-            print(
-                "数据体检通过，没有发现问题。" if zh else "Data health check passed: no problems."
-            )
-            return 0
+                print(f"发现 {len(problems)} 个问题（{summary}）。" if zh else
+                      f"{len(problems)} problems found ({summary}).")  # fmt: skip
+            else:
+                print(
+                    "数据体检通过，没有发现问题。"
+                    if zh
+                    else "Data health check passed: no problems."
+                )
+            if warnings:
+                print(f"另有 {warnings} 条提醒，请核对。" if zh else
+                      f"{warnings} warnings to look at.")  # fmt: skip
+            return 1 if problems else 0
     except DeskError as err:
         print(err.message(args.lang), file=sys.stderr)
         return 2

@@ -4,6 +4,9 @@ and the changes to an event that its service records must follow.
 A service record copies its event's date and community when it is written, and every count
 (dashboard, stars, certificates) reads the records, not the event. So editing an event's date
 or community moves its live records with it, and cancelling archives them; nothing is deleted.
+Each such change is ONE transaction (the event and its records together, all or nothing), and
+which records follow is decided inside it from the data as it is then, so a record someone
+added after the page was read follows too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sltcore.identity import mask_phone
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.schema import SYSTEM_KEYS, table
 from sltcore.store.base import Row, Store
+from sltcore.store.transaction import Transaction
 from sltcore.validation import clean_row
 
 CARRIED = ("date", "community_id")  # what a service record copies from its event
@@ -226,9 +230,10 @@ def records_count(frames: Mapping[str, pd.DataFrame], event_id: str) -> tuple[in
     return len(rec), float(rec["hours"].sum()) if len(rec) else 0.0
 
 
-def _current(store: Store, event_id: str, expected_version: int) -> Row:
-    """The stored event, refused early (nothing written yet) when someone changed it."""
-    current = store.get("events", event_id)
+def _current(tx: Transaction, event_id: str, expected_version: int) -> Row:
+    """The stored event as the transaction sees it; refused (nothing written) when it is gone
+    or someone changed it since the form was drawn."""
+    current = tx.get("events", event_id)
     if current is None or current.get("archived"):
         raise NotFoundError("events", event_id)
     if int(current["version"]) != int(expected_version):
@@ -264,13 +269,13 @@ def _named(err: ValidationError, names: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _undo(fn: Any, count: int, key: str) -> None:
-    """Put the records back after the event's own write failed; if even that fails, say so
-    plainly (saving the event again completes the change: the records already match)."""
-    try:
-        fn()
-    except Exception as err:
-        raise _refused(key, count=count) from err
+def _names(tx: Transaction, records: Sequence[Row]) -> list[str]:
+    """The volunteers' names of `records`, in order, to name them in a refusal."""
+    out = []
+    for r in records:
+        vol = tx.get("volunteers", r["volunteer_id"]) or {}
+        out.append(str(vol.get("name") or r["volunteer_id"]))
+    return out
 
 
 def update_event(
@@ -284,81 +289,54 @@ def update_event(
 ) -> EventChange:
     """Change an event; its live service records follow a new date or community, and are
     archived when the change cancels it. Raises, with nothing written, when the records cannot
-    follow (e.g. a date after today for an event that has records).
+    follow (e.g. a date after today for an event that has records: only service that happened
+    counts, 管理办法第十四条), when the event changed since `expected_version`, or when a
+    record is refused (24 hours a day, permissions...), naming the person.
 
-    Order: every check possible before writing (the event's own fields, its version, the
-    records' new date), then the records in ONE store call (validated together: 24 hours a
-    day, permissions...), then the event. Two tables cannot be written atomically together: if
-    the event's write fails after the records moved (someone saved it in between), the records
-    are moved back, in one call again.
+    One transaction: the event and every record, all or nothing. `frames` (what the page
+    showed) decide nothing here: the records are selected inside the transaction, so those
+    added since the page was read follow too.
     """
     today = today or clock.today()
     et = table("events")
-    current = _current(store, event_id, expected_version)
-    merged = {f.key: current.get(f.key) for f in et.user_fields}
-    merged.update({k: v for k, v in changes.items() if k not in SYSTEM_KEYS})
-    new, problems = clean_row(et, merged, None)
-    if problems:
-        raise ValidationError(problems)
-    if new.get("status") == "cancelled" and current.get("status") != "cancelled":
-        return _cancel(store, frames, current, changes, actor)
-    moved = {k: new.get(k) for k in CARRIED if new.get(k) != current.get(k)}
-    rec = _live_records(frames, event_id)
-    if not moved or rec.empty:
-        return EventChange(store.update("events", event_id, changes, expected_version, actor))
-    day = moved.get("date")
-    if isinstance(day, dt.date) and day > today:
-        raise _refused("events.change.future", count=len(rec), date=day)
-    vols = frames["volunteers"]
-    names = rec["volunteer_id"].map(dict(zip(vols["id"], vols["name"], strict=True)))
-    updates = {
-        rid: (moved, int(version)) for rid, version in zip(rec["id"], rec["version"], strict=True)
-    }
-    try:
-        after = store.update_many("service_records", updates, actor)
-    except ValidationError as err:
-        lines = _named(err, list(names.fillna("").astype(str)))
-        raise _refused("events.change.refused", lines, count=len(rec)) from err
-    try:
-        event = store.update("events", event_id, changes, expected_version, actor)
-    except Exception:
-        back = {k: current.get(k) for k in moved}
-        _undo(
-            lambda: store.update_many(
-                "service_records", {r["id"]: (back, int(r["version"])) for r in after}, actor
-            ),
-            len(after),
-            "events.change.half_done",
-        )
-        raise
-    return EventChange(event, records_moved=len(after))
+
+    def write(tx: Transaction) -> EventChange:
+        current = _current(tx, event_id, expected_version)
+        merged = {f.key: current.get(f.key) for f in et.user_fields}
+        merged.update({k: v for k, v in changes.items() if k not in SYSTEM_KEYS})
+        new, problems = clean_row(et, merged, None)
+        if problems:
+            raise ValidationError(problems)
+        if new.get("status") == "cancelled" and current.get("status") != "cancelled":
+            return _cancel(tx, current, changes)
+        moved = {k: new.get(k) for k in CARRIED if new.get(k) != current.get(k)}
+        rec = tx.select("service_records", event_id=event_id) if moved else []
+        if rec:
+            day = moved.get("date")
+            if isinstance(day, dt.date) and day > today:
+                raise _refused("events.change.future", count=len(rec), date=day)
+            try:
+                tx.update_many(
+                    "service_records", {r["id"]: (moved, int(r["version"])) for r in rec}
+                )
+            except ValidationError as err:
+                lines = _named(err, _names(tx, rec))
+                raise _refused("events.change.refused", lines, count=len(rec)) from err
+        event = tx.update("events", event_id, changes, expected_version)
+        return EventChange(event, records_moved=len(rec))
+
+    return store.transact(actor, write)
 
 
-def _cancel(
-    store: Store,
-    frames: Mapping[str, pd.DataFrame],
-    current: Row,
-    changes: Mapping[str, Any],
-    actor: Actor,
-) -> EventChange:
-    """Archive the event's live records (one call), then mark it cancelled; if that fails the
-    records are restored (one call), so they never stay archived under a live event."""
-    rec = _live_records(frames, current["id"])
-    versions = {rid: int(v) for rid, v in zip(rec["id"], rec["version"], strict=True)}
-    archived = store.set_archived("service_records", versions, True, actor) if versions else []
-    try:
-        event = store.update(
-            "events", current["id"], {**changes, "status": "cancelled"}, current["version"], actor
-        )
-    except Exception:
-        if archived:
-            back = {r["id"]: int(r["version"]) for r in archived}
-            _undo(
-                lambda: store.set_archived("service_records", back, False, actor),
-                len(archived),
-                "events.cancel.half_done",
-            )
-        raise
+def _cancel(tx: Transaction, current: Row, changes: Mapping[str, Any]) -> EventChange:
+    """Archive the event's live records and mark it cancelled, inside the caller's
+    transaction: the records are those live now, not those a page listed earlier."""
+    rec = tx.select("service_records", event_id=current["id"])
+    versions = {r["id"]: int(r["version"]) for r in rec}
+    archived = tx.set_archived("service_records", versions, True) if versions else []
+    event = tx.update(
+        "events", current["id"], {**changes, "status": "cancelled"}, int(current["version"])
+    )
     return EventChange(event, records_archived=len(archived))
 
 
@@ -370,6 +348,12 @@ def cancel(
     actor: Actor,
 ) -> EventChange:
     """Cancel an event: it stays, marked cancelled, and its live service records are archived
-    so they no longer count (dashboard, stars, certificates). Nothing is deleted."""
-    current = _current(store, event_id, expected_version)
-    return _cancel(store, frames, current, {}, actor)
+    so they no longer count (dashboard, stars, certificates). Nothing is deleted.
+
+    One transaction; the records archived are those live when it runs (`frames` decide
+    nothing), so a record added after the page was read does not stay counted under a
+    cancelled event.
+    """
+    return store.transact(
+        actor, lambda tx: _cancel(tx, _current(tx, event_id, expected_version), {})
+    )

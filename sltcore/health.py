@@ -1,7 +1,8 @@
 """Data health: what a careful admin would look for in a shared sheet edited by many hands.
 
 Nothing here changes data; it lists findings so that a person decides. `python -m sltcore check`
-prints them and exits 1 when there are any.
+prints them and exits 1 when there are problems; warnings (`WARNINGS`: states the desk's own
+forms can leave for a while, which may be fine) are printed but do not fail the check.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from sltcore.schema import TABLES, table
 from sltcore.store.base import Store
 from sltcore.validation import MAX_HOURS_PER_DAY, clean_row
 
+# Kinds that are worth a look but may be in order (see each check); the others are problems.
+WARNINGS = frozenset({"held_without_records"})
+
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # invalid | unreadable | dangling | duplicate | over_24h
+    # invalid | unreadable | dangling | duplicate | over_24h | credited_twice
+    # | records_archived | held_without_records (a warning)
+    kind: str
     table: str
     row_id: str
     field: str | None
@@ -31,7 +37,13 @@ class Finding:
         where = t.label(lang) + f" {self.row_id}"
         if self.field and t.has(self.field):
             where += f" · {t.field(self.field).label(lang)}"
+        if self.warning:
+            where = ("提醒 · " if lang == "zh" else "Warning · ") + where
         return f"{where}：{self.zh}" if lang == "zh" else f"{where}: {self.en}"
+
+    @property
+    def warning(self) -> bool:
+        return self.kind in WARNINGS
 
 
 def _invalid(frames: dict[str, pd.DataFrame]) -> list[Finding]:
@@ -123,10 +135,114 @@ def _over_24h(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     return out
 
 
+def _event_label(ev: pd.DataFrame, lang: str) -> pd.Series:
+    """event id -> `“title”（2026-11-20）`, to say which event a finding is about."""
+    if ev.empty:
+        return pd.Series(dtype="string")
+    day = ev["date"].dt.strftime("%Y-%m-%d").fillna("")
+    left, right = ("”（", "）") if lang == "zh" else ("” (", ")")
+    label = "“" + ev["title"].fillna("") + left + day + right
+    return pd.Series(label.to_numpy(), index=ev["id"])
+
+
+def _credited_twice(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """Two live service records of one volunteer at one event: the hours count twice (the
+    desk refuses it when saving; a hand-edited sheet can still hold it). Service is recorded
+    as it was given (《志愿服务条例》第十九条: 如实记录), so one of them is to be archived."""
+    recs = frames.get("service_records")
+    if recs is None or recs.empty:
+        return []
+    recs = recs.dropna(subset=["event_id"])
+    twice = recs[recs.duplicated(["volunteer_id", "event_id"], keep=False)]
+    ev = frames.get("events", pd.DataFrame())
+    events = {lang: _event_label(ev, lang) for lang in ("zh", "en")}
+    vols = frames.get("volunteers", pd.DataFrame())
+    names = vols.set_index("id")["name"] if not vols.empty else pd.Series(dtype="string")
+    out = []
+    for (vol, event), group in twice.groupby(["volunteer_id", "event_id"], sort=False):
+        ids = [str(i) for i in group["id"]]
+        who = str(names.get(vol, vol))
+        what = {lang: str(label.get(event, event)) for lang, label in events.items()}
+        for rid in ids:
+            others = "、".join(i for i in ids if i != rid)
+            out.append(
+                Finding(
+                    "credited_twice",
+                    "service_records",
+                    rid,
+                    "event_id",
+                    f"与 {others} 是{who}在同一活动{what['zh']}的服务记录，时长被重复计入："
+                    "请核对后在活动页“更正个人记录”中归档多余的一条",
+                    f"{who} has this record and {', '.join(i for i in ids if i != rid)} for "
+                    f"the same event {what['en']}, so the hours count twice: check them and "
+                    "archive the extra one (event page, “Correct one person's record”)",
+                )
+            )
+    return out
+
+
+def _held_without_records(
+    frames: dict[str, pd.DataFrame], everything: dict[str, pd.DataFrame]
+) -> list[Finding]:
+    """Live events marked done whose attendance counts for nobody.
+
+    All records archived (an undone entry, records removed one by one): the event says it was
+    held but adds no hours, a problem. No record at all: recording attendance is one
+    transaction with the event it creates, so the record page no longer leaves such an
+    event; but the data cannot tell it from an event added on the events page (status done
+    by default) whose attendance is not entered yet, so that is a warning.
+    """
+    ev = frames.get("events")
+    if ev is None or ev.empty:
+        return []
+    held = ev[ev["status"] == "done"]
+    recs = everything.get("service_records")
+    if recs is None or recs.empty:
+        recs = pd.DataFrame({"event_id": [], "archived": []})
+    live = set(recs.loc[~recs["archived"].astype(bool), "event_id"].dropna())
+    archived = set(recs.loc[recs["archived"].astype(bool), "event_id"].dropna())
+    done = table("events").field("status")
+    zh_done, en_done = done.choice_label("done", "zh"), done.choice_label("done", "en")
+    labels = {lang: _event_label(held, lang) for lang in ("zh", "en")}
+    out = []
+    for eid in held.loc[~held["id"].isin(live), "id"]:
+        zh, en = (str(labels[lang].get(eid, eid)) for lang in ("zh", "en"))
+        if eid in archived:
+            out.append(
+                Finding(
+                    "records_archived",
+                    "events",
+                    str(eid),
+                    None,
+                    f"{zh}状态为“{zh_done}”，但它的服务记录都已归档，不计入任何时长："
+                    "如活动确已举办，请在“记录活动”重新记录参加人员；如没有举办，请把状态改为“已取消”",
+                    f"{en} is marked “{en_done}” but all its service records are archived, "
+                    "so it counts no hours: if it took place, record its attendance again "
+                    "(Record activity); if not, set its status to Cancelled",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "held_without_records",
+                    "events",
+                    str(eid),
+                    None,
+                    f"{zh}状态为“{zh_done}”，但没有任何服务记录：请在“记录活动”补录参加人员；"
+                    "如活动没有举办，请把状态改为“计划中”或“已取消”",
+                    f"{en} is marked “{en_done}” but has no service records: record its "
+                    "attendance (Record activity), or if it did not take place set its status "
+                    "to Planned or Cancelled",
+                )
+            )
+    return out
+
+
 CHECKS: tuple[Callable[[dict[str, pd.DataFrame]], list[Finding]], ...] = (
     _invalid,
     _duplicates,
     _over_24h,
+    _credited_twice,
 )
 
 
@@ -143,4 +259,10 @@ def check(store: Store) -> list[Finding]:
     for fn in CHECKS:
         findings.extend(fn(frames))
     findings.extend(_dangling(frames, all_ids))
+    findings.extend(_held_without_records(frames, everything))
     return findings
+
+
+def problems(findings: list[Finding]) -> list[Finding]:
+    """The findings that fail the check (warnings left out)."""
+    return [f for f in findings if not f.warning]

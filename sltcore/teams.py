@@ -3,12 +3,16 @@
 A team's hours are the service hours recorded at events the team organised (`events.team_id`),
 so an hour is never counted twice when a volunteer belongs to two teams. Removing a member
 archives the membership row (never deleted), with the leaving date kept on it.
+
+Each member change is ONE transaction (the team row and the membership rows together, all or
+nothing), and who is a member and who leads is read inside it, as it is then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +21,8 @@ from sltcore.auth import Actor
 from sltcore.errors import DeskError, NotFoundError
 from sltcore.identity import mask_phone
 from sltcore.refs import choice_map, label_column, titles
-from sltcore.store.base import Row, Store, archive
+from sltcore.store.base import Row, Store
+from sltcore.store.transaction import Transaction
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -94,84 +99,87 @@ def add_members(
     actor: Actor,
     today: dt.date | None = None,
 ) -> list[Row]:
-    """Add volunteers to a team in one write; those already in it are skipped."""
-    tm = frames["team_members"]
-    have = set(tm.loc[tm["team_id"] == team_id, "volunteer_id"])
-    new = [v for v in dict.fromkeys(volunteer_ids) if v not in have]
-    if not new:
-        return []
+    """Add volunteers to a team in one transaction; those already in it are skipped.
+
+    Who is already a member is read inside the transaction (`frames` decide nothing), so a
+    volunteer someone else added meanwhile is not added twice.
+    """
+    wanted = list(dict.fromkeys(volunteer_ids))
     day = today or clock.today()
-    rows = [
-        {"team_id": team_id, "volunteer_id": v, "role": "member", "joined_on": day} for v in new
-    ]
-    return store.append("team_members", rows, actor)
+
+    def write(tx: Transaction) -> list[Row]:
+        have = {r["volunteer_id"] for r in tx.select("team_members", team_id=team_id)}
+        rows = [
+            {"team_id": team_id, "volunteer_id": v, "role": "member", "joined_on": day}
+            for v in wanted
+            if v not in have
+        ]
+        return tx.append("team_members", rows)
+
+    return store.transact(actor, write)
 
 
 def remove_member(
     store: Store, frames: Frames, member_id: str, actor: Actor, today: dt.date | None = None
 ) -> Row:
-    """Record the leaving date, then archive the membership (it stays in the history).
+    """Record the leaving date and archive the membership (it stays in the history); a
+    leader who leaves also stops being the team's leader, so the team never names a leader
+    who is not a member. One transaction: all three changes or none. The membership and the
+    team's leader are read inside it (`frames` decide nothing). Raises NotFoundError when the
+    membership is gone (someone removed the member already)."""
+    day = today or clock.today()
 
-    A leader who leaves also stops being the team's leader. One store call per change, in an
-    order where a failure part-way leaves data that removing again completes:
-    1. teams: a leaving leader's team loses its `leader_id` first, so the team never names a
-       leader who is no longer a member;
-    2. team_members: the leaving date; 3. team_members: the archive.
-    Not atomic (the store has no transaction across tables, nor one call that both changes a
-    field and archives): after 1 the member is still listed, role "leader", under a team with
-    no leader; after 2 a live member carries a leaving date. Both show on the team's page and
-    "移出本队" again finishes the job (1 and 2 are then no-ops).
-    """
-    tm = frames["team_members"]
-    hit = tm[tm["id"] == member_id]
-    if hit.empty:
-        raise NotFoundError("team_members", member_id)
-    member = hit.iloc[0]
-    teams = frames["teams"]
-    team = teams[teams["id"] == member["team_id"]]
-    if not team.empty and team.iloc[0]["leader_id"] == member["volunteer_id"]:
-        store.update(
-            "teams", member["team_id"], {"leader_id": None}, int(team.iloc[0]["version"]), actor
-        )
-    row = store.update(
-        "team_members",
-        member_id,
-        {"left_on": today or clock.today()},
-        int(member["version"]),
-        actor,
-    )
-    return archive(store, "team_members", member_id, int(row["version"]), actor)
+    def write(tx: Transaction) -> Row:
+        member = tx.get("team_members", member_id)
+        if member is None or member.get("archived"):
+            raise NotFoundError("team_members", member_id)
+        team = tx.get("teams", member["team_id"])
+        if team is not None and team.get("leader_id") == member["volunteer_id"]:
+            tx.update("teams", team["id"], {"leader_id": None}, int(team["version"]))
+        row = tx.update("team_members", member_id, {"left_on": day}, int(member["version"]))
+        return tx.archive("team_members", member_id, int(row["version"]))
+
+    return store.transact(actor, write)
 
 
 def set_leader(store: Store, frames: Frames, team_id: str, volunteer_id: str, actor: Actor) -> None:
-    """Make a member the leader: the team's `leader_id` and the members' roles follow.
+    """Make a member the leader: the team's `leader_id` and the members' roles follow (the old
+    leader, or leaders, back to member), in one transaction. Membership and the current
+    leader are read inside it (`frames` decide nothing); only a live member can lead."""
 
-    Two store calls, one per table: the team's `leader_id`, then every role change (the old
-    leader back to member, the new one to leader) in ONE `update_many`, all or none. Not
-    atomic across the two tables: if the roles fail after the team changed, the team names
-    the new leader while the roles are the old ones; the member is not yet shown as leader,
-    so "设为队长" stays available and pressing it again completes (the team's write is then
-    a no-op).
-    """
-    tm = frames["team_members"]
-    tm = tm[tm["team_id"] == team_id]
-    mine = tm[tm["volunteer_id"] == volunteer_id]
-    if mine.empty:
-        raise DeskError("只有本队队员才能担任队长。", "Only a member of the team can lead it.")
-    teams = frames["teams"]
-    hit = teams[teams["id"] == team_id]
-    if hit.empty:
-        raise NotFoundError("teams", team_id)
-    team = hit.iloc[0]
-    store.update("teams", team_id, {"leader_id": volunteer_id}, int(team["version"]), actor)
-    roles: dict[str, tuple[dict[str, str], int]] = {
-        r["id"]: ({"role": "member"}, int(r["version"]))
-        for r in tm[(tm["role"] == "leader") & (tm["volunteer_id"] != volunteer_id)].to_dict(
-            "records"
-        )
-    }
-    me = mine.iloc[0]
-    if me["role"] != "leader":
-        roles[me["id"]] = ({"role": "leader"}, int(me["version"]))
-    if roles:
-        store.update_many("team_members", roles, actor)
+    def write(tx: Transaction) -> None:
+        team = tx.get("teams", team_id)
+        if team is None or team.get("archived"):
+            raise NotFoundError("teams", team_id)
+        members = tx.select("team_members", team_id=team_id)
+        mine = [m for m in members if m["volunteer_id"] == volunteer_id]
+        if not mine:
+            raise DeskError("只有本队队员才能担任队长。", "Only a member of the team can lead it.")
+        tx.update("teams", team_id, {"leader_id": volunteer_id}, int(team["version"]))
+        roles: dict[str, tuple[dict[str, Any], int]] = {
+            m["id"]: ({"role": "member"}, int(m["version"]))
+            for m in members
+            if m["role"] == "leader" and m["volunteer_id"] != volunteer_id
+        }
+        me = mine[0]
+        if me["role"] != "leader":
+            roles[me["id"]] = ({"role": "leader"}, int(me["version"]))
+        if roles:
+            tx.update_many("team_members", roles)
+
+    store.transact(actor, write)
+
+
+def edit(
+    store: Store,
+    team_id: str,
+    changes: Mapping[str, Any],
+    expected_version: int,
+    actor: Actor,
+) -> Row:
+    """The team's own details, at the version the form was drawn with (ConflictError when
+    someone saved it meanwhile). Not its leader: `set_leader` keeps that and the members'
+    roles in step, so a `leader_id` here is a mistake of the caller."""
+    if "leader_id" in changes:
+        raise ValueError("the leader changes through set_leader")
+    return store.transact(actor, lambda tx: tx.update("teams", team_id, changes, expected_version))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import sqlite3
 from typing import Any
 
 from sltcore.auth import SYSTEM, Actor
@@ -50,40 +52,92 @@ def record_row(vol: dict, hours: float = 2.0, day: dt.date = dt.date(2026, 3, 5)
     }
 
 
-class WriteSpy:
-    """The store, noting each write as (method, table); `fail_on` makes that write fail once
-    with `error(table_key)`, so a test can break one step of a multi-write operation."""
+class TxSpy:
+    """The store, noting each `transact` and the writes made through its `tx`, as a list (one
+    per transaction) of (method, table). `fail_on=(method, table)` makes that write fail, once,
+    with `error(table_key)` after the transaction's earlier writes went through: a test breaks
+    the last step of an action and checks that the whole action left nothing.
 
-    def __init__(self, store, fail_on=None, error=None):
+    `reruns=n` runs every action n extra times on a transaction that is then rolled back, as
+    the Sheets backend does when another process wrote in between: an action that reads and
+    writes only through `tx` gives the same result and stores it once."""
+
+    def __init__(self, store, fail_on=None, error=None, reruns=0):
         self._store = store
-        self.calls: list[tuple[str, str]] = []
+        self.transactions: list[list[tuple[str, str]]] = []
         self.fail_on = fail_on
         self._error = error
+        self.reruns = reruns
 
     def __getattr__(self, name):
         return getattr(self._store, name)
 
+    @property
+    def calls(self) -> list[tuple[str, str]]:
+        """Every write of every transaction, in order."""
+        return [call for tx in self.transactions for call in tx]
+
+    def transact(self, actor, fn):
+        for _ in range(self.reruns):
+            with contextlib.suppress(_Rerun):
+                self._store.transact(actor, lambda tx: _rollback(fn(_SpiedTx(tx, self, None))))
+        writes: list[tuple[str, str]] = []
+        self.transactions.append(writes)
+        return self._store.transact(actor, lambda tx: fn(_SpiedTx(tx, self, writes)))
+
+
+class _Rerun(Exception):
+    pass
+
+
+def _rollback(_result):
+    raise _Rerun
+
+
+class _SpiedTx:
+    def __init__(self, tx, spy: TxSpy, writes: list[tuple[str, str]] | None):
+        self._tx, self._spy, self._writes = tx, spy, writes  # None: a run rolled back
+
+    def __getattr__(self, name):
+        return getattr(self._tx, name)
+
     def _note(self, method: str, table_key: str) -> None:
-        self.calls.append((method, table_key))
-        if self.fail_on == (method, table_key):
-            self.fail_on = None  # fail once: a compensation or a retry goes through
-            raise self._error(table_key)
+        if self._writes is None:
+            return
+        self._writes.append((method, table_key))
+        if self._spy.fail_on == (method, table_key):
+            self._spy.fail_on = None
+            raise self._spy._error(table_key)
 
     def append(self, table_key, *args):
         self._note("append", table_key)
-        return self._store.append(table_key, *args)
+        return self._tx.append(table_key, *args)
 
     def update(self, table_key, *args):
         self._note("update", table_key)
-        return self._store.update(table_key, *args)
+        return self._tx.update(table_key, *args)
 
     def update_many(self, table_key, *args):
         self._note("update_many", table_key)
-        return self._store.update_many(table_key, *args)
+        return self._tx.update_many(table_key, *args)
 
     def set_archived(self, table_key, *args):
         self._note("set_archived", table_key)
-        return self._store.set_archived(table_key, *args)
+        return self._tx.set_archived(table_key, *args)
+
+    def archive(self, table_key, *args):
+        self._note("archive", table_key)
+        return self._tx.archive(table_key, *args)
+
+
+def dump(store) -> list[str]:
+    """Every row of every table in the store's SQLite file, audit log and revision included:
+    equal before and after an action means the action stored nothing at all."""
+    conn = sqlite3.connect(store.path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
 
 
 # --- edit forms when another session saved the same row ---------------------------------------

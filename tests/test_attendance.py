@@ -1,4 +1,5 @@
-"""Recording an event's attendance: one write, each refusal names the person, undo is exact."""
+"""Recording an event's attendance: one transaction, each refusal names the person, undo is
+exact."""
 
 from __future__ import annotations
 
@@ -9,31 +10,12 @@ import pytest
 from sltcore import attendance, events
 from sltcore.attendance import AttendanceRefused
 from sltcore.auth import SYSTEM
+from sltcore.errors import BackendUnavailable, ConflictError, NotFoundError
 from sltcore.events import duration_hours
 from sltcore.store import archive
-from tests.helpers import community, record_row, volunteer
+from tests.helpers import TxSpy, community, dump, record_row, volunteer
 
 DAY = dt.date(2026, 11, 28)  # today is pinned to 2026-11-29 by conftest
-
-
-class Spy:
-    """The store, counting writes, to check that an entry is ONE append of records."""
-
-    def __init__(self, store):
-        self._store = store
-        self.appends: list[tuple[str, int]] = []
-        self.archives: list[tuple[str, int]] = []
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-    def append(self, table_key, rows, actor):
-        self.appends.append((table_key, len(rows)))
-        return self._store.append(table_key, rows, actor)
-
-    def set_archived(self, table_key, versions, archived, actor):
-        self.archives.append((table_key, len(versions)))
-        return self._store.set_archived(table_key, versions, archived, actor)
 
 
 @pytest.fixture
@@ -130,8 +112,8 @@ def test_search_can_include_paused_volunteers(world):
     ]
 
 
-def test_happy_path_writes_all_records_in_one_call(world):
-    spy = Spy(world["store"])
+def test_happy_path_writes_all_records_in_one_transaction(world):
+    spy = TxSpy(world["store"])
     a, b, c = (p["id"] for p in world["people"][:3])
     saved = attendance.record(
         spy,
@@ -141,7 +123,7 @@ def test_happy_path_writes_all_records_in_one_call(world):
         event_id=world["event"]["id"],
         service_object="社区居民",
     )
-    assert spy.appends == [("service_records", 3)]
+    assert spy.transactions == [[("append", "service_records")]]
     assert saved.count == 3 and saved.total_hours == 6.0 and not saved.event_created
     rec = world["store"].read_all()["service_records"]
     assert dict(zip(rec["volunteer_id"], rec["hours"], strict=True)) == {a: 2.5, b: 2.0, c: 1.5}
@@ -153,7 +135,7 @@ def test_happy_path_writes_all_records_in_one_call(world):
 def test_new_event_inline_then_undo_archives_exactly_those_rows(world):
     store = world["store"]
     other = store.append("service_records", [record_row(world["people"][2], 3.0)], SYSTEM)[0]
-    spy = Spy(store)
+    spy = TxSpy(store)
     a, b = world["people"][0]["id"], world["people"][1]["id"]
     new = {
         "title": "亮马河清洁",
@@ -164,12 +146,12 @@ def test_new_event_inline_then_undo_archives_exactly_those_rows(world):
         "category": "green",
     }
     saved = attendance.record(spy, spy.read_all(), [(a, 2.0), (b, 2.0)], SYSTEM, new_event=new)
-    assert spy.appends == [("events", 1), ("service_records", 2)]
+    assert spy.transactions == [[("append", "events"), ("append", "service_records")]]
     assert saved.event_created and saved.count == 2
     assert _counts(store) == (3, 2)
 
     assert attendance.undo(spy, saved, SYSTEM) == 2
-    assert spy.archives == [("service_records", 2), ("events", 1)]
+    assert spy.transactions[1] == [("set_archived", "service_records"), ("archive", "events")]
     every = store.read("service_records", include_archived=True).set_index("id")
     assert set(every.index[every["archived"]]) == set(saved.record_versions)
     assert not every.loc[other["id"], "archived"]
@@ -249,11 +231,13 @@ def test_refused_cancelled_event_and_no_attendees(world):
 
 
 def test_store_refusal_after_a_race_is_named_and_leaves_no_event(world):
-    """Another session recorded 23 h between our read and our write: the store refuses."""
+    """Another session recorded 23 h between our read and our write: the store refuses the
+    records, and the event typed in for this entry is not stored either (one transaction)."""
     store = world["store"]
     a = world["people"][0]
     frames = store.read_all()
     store.append("service_records", [record_row(a, 23.0, DAY)], SYSTEM)
+    before = dump(store)
     new = {
         "title": "补录活动",
         "date": DAY,
@@ -263,7 +247,118 @@ def test_store_refusal_after_a_race_is_named_and_leaves_no_event(world):
     with pytest.raises(AttendanceRefused) as err:
         attendance.record(store, frames, [(a["id"], 2.0)], SYSTEM, new_event=new)
     assert "王秀英" in err.value.message("zh") and "24" in err.value.message("zh")
-    assert _counts(store) == (1, 1), "the event made for this entry was archived again"
+    assert dump(store) == before, "no event, not even an archived one, and no audit row"
+    every = store.read("events", include_archived=True)
+    assert "补录活动" not in set(every["title"])
+
+
+def test_a_failed_record_write_leaves_no_event(world):
+    """The records' write is the entry's last: when it fails the new event goes with it."""
+    store = world["store"]
+    before = dump(store)
+    spy = TxSpy(
+        store,
+        fail_on=("append", "service_records"),
+        error=lambda t: BackendUnavailable("网络中断", "network down"),
+    )
+    new = {"title": "亮马河清洁", "date": DAY, "community_id": world["com"]["id"],
+           "category": "green"}  # fmt: skip
+    with pytest.raises(BackendUnavailable):
+        attendance.record(
+            spy, spy.read_all(), [(world["people"][0]["id"], 2.0)], SYSTEM, new_event=new
+        )
+    assert spy.calls == [("append", "events"), ("append", "service_records")]
+    assert dump(store) == before
+
+
+def test_records_copy_the_event_as_it_is_when_saved(world):
+    """The event's date moved after the form was read: the records carry the new date."""
+    store = world["store"]
+    frames = store.read_all()
+    ev = world["event"]
+    moved = dt.date(2026, 11, 20)
+    store.update("events", ev["id"], {"date": moved}, ev["version"], SYSTEM)
+    attendance.record(store, frames, [(world["people"][0]["id"], 2.0)], SYSTEM, event_id=ev["id"])
+    assert set(store.read("service_records")["date"].dt.date) == {moved}
+
+
+def test_an_event_cancelled_or_archived_meanwhile_is_refused(world):
+    """The event is read inside the transaction, not trusted from the form's frames."""
+    store = world["store"]
+    frames = store.read_all()
+    ev = world["event"]
+    who = [(world["people"][0]["id"], 2.0)]
+    cancelled = store.update("events", ev["id"], {"status": "cancelled"}, ev["version"], SYSTEM)
+    with pytest.raises(AttendanceRefused) as err:
+        attendance.record(store, frames, who, SYSTEM, event_id=ev["id"])
+    assert "已取消" in err.value.message("zh")
+    store.set_archived("events", {ev["id"]: cancelled["version"]}, True, SYSTEM)
+    with pytest.raises(NotFoundError):
+        attendance.record(store, frames, who, SYSTEM, event_id=ev["id"])
+    assert len(store.read("service_records", include_archived=True)) == 0
+
+
+def test_undo_is_all_or_nothing(world):
+    """Someone edited the event the entry created: its archive (undo's last write) is refused
+    as stale, and the records stay live too."""
+    store = world["store"]
+    a = world["people"][0]["id"]
+    new = {"title": "亮马河清洁", "date": DAY, "community_id": world["com"]["id"],
+           "category": "green"}  # fmt: skip
+    saved = attendance.record(store, store.read_all(), [(a, 2.0)], SYSTEM, new_event=new)
+    store.update("events", saved.event_id, {"location": "亮马河"}, saved.event_version, SYSTEM)
+    before = dump(store)
+    spy = TxSpy(store)
+    with pytest.raises(ConflictError):
+        attendance.undo(spy, saved, SYSTEM)
+    assert spy.calls == [("set_archived", "service_records"), ("archive", "events")]
+    assert dump(store) == before
+    assert _counts(store) == (1, 2)
+
+
+def test_undo_keeps_an_event_others_recorded_at_since(world):
+    store = world["store"]
+    a, b = world["people"][0]["id"], world["people"][1]["id"]
+    new = {"title": "亮马河清洁", "date": DAY, "community_id": world["com"]["id"],
+           "category": "green"}  # fmt: skip
+    saved = attendance.record(store, store.read_all(), [(a, 2.0)], SYSTEM, new_event=new)
+    attendance.record(store, store.read_all(), [(b, 2.0)], SYSTEM, event_id=saved.event_id)
+    assert attendance.undo(store, saved, SYSTEM) == 1
+    assert not store.get("events", saved.event_id)["archived"], "李强's record still counts"
+    assert list(store.read("service_records")["volunteer_id"]) == [b]
+
+
+def test_an_entry_run_again_by_the_backend_is_stored_once(world):
+    """The Sheets backend may run the action again on fresher data: the entry reads and writes
+    only through the transaction, so a re-run stores it once, with the same result."""
+    store = world["store"]
+    spy = TxSpy(store, reruns=2)
+    new = {"title": "亮马河清洁", "date": DAY, "community_id": world["com"]["id"],
+           "category": "green"}  # fmt: skip
+    a, b = world["people"][0]["id"], world["people"][1]["id"]
+    saved = attendance.record(spy, spy.read_all(), [(a, 2.0), (b, 1.5)], SYSTEM, new_event=new)
+    assert saved.count == 2 and saved.total_hours == 3.5
+    assert _counts(store) == (2, 2)
+    assert set(store.read("service_records")["event_id"]) == {saved.event_id}
+    assert attendance.undo(spy, saved, SYSTEM) == 2 and _counts(store) == (0, 1)
+
+
+def test_correct_and_remove_refuse_a_stale_version(world):
+    store = world["store"]
+    a = world["people"][0]["id"]
+    saved = attendance.record(
+        store, store.read_all(), [(a, 2.0)], SYSTEM, event_id=world["event"]["id"]
+    )
+    ((rid, version),) = saved.record_versions.items()
+    fixed = attendance.correct(store, rid, version, SYSTEM, hours=2.5, content=" 搬运物资 ")
+    assert fixed["hours"] == 2.5 and fixed["content"] == "搬运物资"
+    before = dump(store)
+    with pytest.raises(ConflictError):
+        attendance.correct(store, rid, version, SYSTEM, hours=3.0, content=None)
+    with pytest.raises(ConflictError):
+        attendance.remove(store, rid, version, SYSTEM)
+    assert dump(store) == before
+    assert attendance.remove(store, rid, fixed["version"], SYSTEM)["archived"]
 
 
 def test_refusal_messages_exist_in_english(world):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import multiprocessing as mp
 import shutil
 import threading
 from pathlib import Path
@@ -17,6 +18,7 @@ from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import DeskError, PermissionDenied
 from sltcore.store import archive
 from sltcore.store.local import LocalStore
+from tests.helpers import TxSpy
 from tests.test_analytics import TODAY, build_fixed
 
 D = dt.date
@@ -83,18 +85,56 @@ def test_numbers_follow_each_other_and_are_never_reused(fixed):
     assert list(register["number"]) == ["SLT-2026-0003", "SLT-2026-0001", "SLT-2025-0001"]
 
 
-def test_a_taken_number_is_skipped(fixed, monkeypatch):
+def test_the_number_is_decided_inside_the_transaction(fixed):
+    """Run again by the backend (another process wrote in between), the issue still takes the
+    next number of the register as the transaction sees it, and stores one certificate."""
     s, ids = fixed
     _issue(s, ids)
-    calls = []
-    real = certificate.next_number
+    spy = TxSpy(s, reruns=2)
+    row = certificate.issue(spy, SYSTEM, ids["v1"], D(2026, 1, 1), D(2026, 11, 29), "三里屯街道")
+    assert row["number"] == "SLT-2026-0002"
+    assert spy.transactions == [[("append", "certificates")]]
+    assert sorted(s.read("certificates")["number"]) == ["SLT-2026-0001", "SLT-2026-0002"]
 
-    def stale(store, year):  # another session read the register before our last issue
-        calls.append(year)
-        return "SLT-2026-0001" if len(calls) == 1 else real(store, year)
 
-    monkeypatch.setattr(certificate, "next_number", stale)
-    assert _issue(s, ids)["number"] == "SLT-2026-0002"
+ISSUES_PER_PROCESS = 6
+
+
+def _issuing_process(path: str, volunteer_id: str, start, out) -> None:
+    """Another OS process, with its own LocalStore (own connection) on the same file."""
+    own = LocalStore(path)
+    data = own.read_all()
+    start.wait()
+    try:
+        for _ in range(ISSUES_PER_PROCESS):
+            try:
+                row = certificate.issue(
+                    own, SYSTEM, volunteer_id, D(2026, 1, 1), D(2026, 11, 29), "三里屯", data=data
+                )
+                out.put(row["number"])
+            except Exception as err:  # reported by the test, not lost in the child
+                out.put(f"{type(err).__name__}: {err}")
+    finally:
+        own.close()
+
+
+def test_two_processes_issuing_at_once_get_distinct_numbers(fixed):
+    s, ids = fixed
+    ctx = mp.get_context("spawn")
+    start, out = ctx.Barrier(2), ctx.Queue()
+    procs = [
+        ctx.Process(target=_issuing_process, args=(str(s.path), ids["v1"], start, out))
+        for _ in range(2)
+    ]
+    for p in procs:
+        p.start()
+    numbers = [out.get(timeout=120) for _ in range(2 * ISSUES_PER_PROCESS)]
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    expected = [f"SLT-2026-{i:04d}" for i in range(1, 2 * ISSUES_PER_PROCESS + 1)]
+    assert sorted(numbers) == expected
+    assert sorted(s.read("certificates")["number"]) == expected
 
 
 def test_two_sessions_issuing_at_once_get_distinct_numbers(fixed):

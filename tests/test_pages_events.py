@@ -15,7 +15,7 @@ from sltcore import events
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import ConflictError
 from sltcore.store.local import LocalStore
-from tests.helpers import OTHER, WriteSpy, community, record_row, stale_notices, volunteer
+from tests.helpers import OTHER, TxSpy, community, dump, record_row, stale_notices, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/events.py"
@@ -204,9 +204,9 @@ def live_records(store, event_id):
     return rec[rec["event_id"] == event_id]
 
 
-def test_a_new_date_and_community_carry_over_to_the_records_in_one_call(desk):
+def test_a_new_date_and_community_carry_over_to_the_records_in_one_transaction(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = WriteSpy(store, error=_conflict)
+    spy = TxSpy(store)
     new_day = dt.date(2026, 11, 18)
     done = events.update_event(
         spy,
@@ -217,7 +217,7 @@ def test_a_new_date_and_community_carry_over_to_the_records_in_one_call(desk):
         SYSTEM,
     )
     assert done.records_moved == 2 and done.event["date"] == new_day
-    assert spy.calls == [("update_many", "service_records"), ("update", "events")]
+    assert spy.transactions == [[("update_many", "service_records"), ("update", "events")]]
     rec = live_records(store, ev["id"])
     assert set(rec["date"].dt.date) == {new_day}
     assert set(rec["community_id"]) == {desk["north"]["id"]}
@@ -229,17 +229,18 @@ def test_a_new_date_and_community_carry_over_to_the_records_in_one_call(desk):
 
 def test_other_changes_leave_the_records_alone(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = WriteSpy(store, error=_conflict)
+    spy = TxSpy(store)
     events.update_event(
         spy, store.read_all(), ev["id"], {"location": "活动室"}, ev["version"], SYSTEM
     )
-    assert spy.calls == [("update", "events")]
+    assert spy.transactions == [[("update", "events")]]
     assert set(live_records(store, ev["id"])["version"]) == {1}
 
 
 def test_a_future_date_is_refused_before_anything_is_written(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = WriteSpy(store, error=_conflict)
+    before = dump(store)
+    spy = TxSpy(store)
     with pytest.raises(events.EventChangeRefused) as err:
         events.update_event(
             spy, store.read_all(), ev["id"], {"date": dt.date(2026, 12, 5)}, ev["version"], SYSTEM
@@ -247,6 +248,7 @@ def test_a_future_date_is_refused_before_anything_is_written(desk):
     assert "2 条服务记录" in err.value.message("zh") and "今天以后" in err.value.message("zh")
     assert "2 service records" in err.value.message("en")
     assert spy.calls == []
+    assert dump(store) == before
     assert store.get("events", ev["id"])["date"] == DAY
     assert set(live_records(store, ev["id"])["date"].dt.date) == {DAY}
 
@@ -261,28 +263,30 @@ def test_a_refused_record_refuses_the_whole_change_naming_the_person(desk):
         [record_row({"id": wang["id"], "community_id": desk["com"]["id"]}, 23.0, other)],
         SYSTEM,
     )
+    before = dump(store)
     with pytest.raises(events.EventChangeRefused) as err:
         events.update_event(
             store, store.read_all(), ev["id"], {"date": other}, ev["version"], SYSTEM
         )
+    assert dump(store) == before
     text = err.value.message("zh")
     assert "王秀英" in text and "李强" not in text and "没有改动" in text
     assert store.get("events", ev["id"])["date"] == DAY
     assert set(live_records(store, ev["id"])["date"].dt.date) == {DAY}
 
 
-def test_when_the_event_write_fails_the_records_are_moved_back(desk):
+def test_when_the_event_write_fails_the_records_do_not_move(desk):
+    """The event's own write is the change's last: when it fails, the records it moved in the
+    same transaction are not stored either, nor any audit row."""
     store, ev = desk["store"], desk["events"][0]
-    spy = WriteSpy(store, fail_on=("update", "events"), error=_conflict)
+    before = dump(store)
+    spy = TxSpy(store, fail_on=("update", "events"), error=_conflict)
     with pytest.raises(Exception, match="changed this row"):
         events.update_event(
             spy, store.read_all(), ev["id"], {"date": dt.date(2026, 11, 18)}, ev["version"], SYSTEM
         )
-    assert spy.calls == [
-        ("update_many", "service_records"),
-        ("update", "events"),
-        ("update_many", "service_records"),
-    ]
+    assert spy.calls == [("update_many", "service_records"), ("update", "events")]
+    assert dump(store) == before
     assert set(live_records(store, ev["id"])["date"].dt.date) == {DAY}
     assert store.get("events", ev["id"])["date"] == DAY
 
@@ -290,23 +294,52 @@ def test_when_the_event_write_fails_the_records_are_moved_back(desk):
 def test_a_stale_event_is_refused_before_its_records_move(desk):
     store, ev = desk["store"], desk["events"][0]
     store.update("events", ev["id"], {"location": "别人改的"}, ev["version"], SYSTEM)
-    spy = WriteSpy(store, error=_conflict)
-    with pytest.raises(Exception, match="changed this row"):
+    before = dump(store)
+    spy = TxSpy(store)
+    with pytest.raises(ConflictError, match="changed this row"):
         events.update_event(
             spy, store.read_all(), ev["id"], {"date": dt.date(2026, 11, 18)}, ev["version"], SYSTEM
         )
     assert spy.calls == []
+    assert dump(store) == before
 
 
-def test_cancelling_archives_the_records_in_one_call(desk):
+def test_records_added_after_the_page_was_read_follow_a_new_date(desk):
     store, ev = desk["store"], desk["events"][0]
-    spy = WriteSpy(store, error=_conflict)
+    frames = store.read_all()  # what the page showed: 2 records
+    zhang = volunteer(store, desk["com"]["id"], name="张伟")  # recorded in another session:
+    store.append("service_records", [record_row(zhang, 1.0, DAY, event_id=ev["id"])], SYSTEM)
+    new_day = dt.date(2026, 11, 18)
+    done = events.update_event(store, frames, ev["id"], {"date": new_day}, ev["version"], SYSTEM)
+    assert done.records_moved == 3
+    assert set(live_records(store, ev["id"])["date"].dt.date) == {new_day}
+
+
+def test_cancelling_archives_the_records_in_one_transaction(desk):
+    store, ev = desk["store"], desk["events"][0]
+    spy = TxSpy(store)
     done = events.cancel(spy, store.read_all(), ev["id"], ev["version"], SYSTEM)
     assert done.records_archived == 2 and done.event["status"] == "cancelled"
-    assert spy.calls == [("set_archived", "service_records"), ("update", "events")]
+    assert spy.transactions == [[("set_archived", "service_records"), ("update", "events")]]
     assert live_records(store, ev["id"]).empty
     every = store.read("service_records", include_archived=True)
     assert every.loc[every["event_id"] == ev["id"], "archived"].all(), "archived, not deleted"
+
+
+def test_cancelling_archives_records_added_after_the_page_was_read(desk):
+    """The records are selected inside the transaction: one recorded in another session after
+    the page read its frames does not stay counted under a cancelled event."""
+    store, ev = desk["store"], desk["events"][0]
+    frames = store.read_all()
+    zhang = volunteer(store, desk["com"]["id"], name="张伟")  # recorded in another session:
+    late = store.append(
+        "service_records", [record_row(zhang, 1.0, DAY, event_id=ev["id"])], SYSTEM
+    )[0]
+    assert events.records_count(frames, ev["id"])[0] == 2
+    done = events.cancel(store, frames, ev["id"], ev["version"], SYSTEM)
+    assert done.records_archived == 3
+    assert live_records(store, ev["id"]).empty
+    assert store.get("service_records", late["id"])["archived"]
 
 
 def test_cancelling_through_the_status_field_archives_too(desk):
@@ -317,13 +350,27 @@ def test_cancelling_through_the_status_field_archives_too(desk):
     assert done.records_archived == 2 and live_records(store, ev["id"]).empty
 
 
-def test_a_failed_cancel_restores_the_records(desk):
+def test_a_failed_cancel_archives_nothing(desk):
+    """Marking the event cancelled is the last write: when it fails, the records archived in
+    the same transaction stay live, and no audit row is left."""
     store, ev = desk["store"], desk["events"][0]
-    spy = WriteSpy(store, fail_on=("update", "events"), error=_conflict)
+    before = dump(store)
+    spy = TxSpy(store, fail_on=("update", "events"), error=_conflict)
     with pytest.raises(Exception, match="changed this row"):
         events.cancel(spy, store.read_all(), ev["id"], ev["version"], SYSTEM)
+    assert spy.calls == [("set_archived", "service_records"), ("update", "events")]
+    assert dump(store) == before
     assert len(live_records(store, ev["id"])) == 2
     assert store.get("events", ev["id"])["status"] == "done"
+
+
+def test_a_cancel_of_a_stale_event_is_refused(desk):
+    store, ev = desk["store"], desk["events"][0]
+    store.update("events", ev["id"], {"location": "别人改的"}, ev["version"], SYSTEM)
+    before = dump(store)
+    with pytest.raises(ConflictError):
+        events.cancel(store, store.read_all(), ev["id"], ev["version"], SYSTEM)
+    assert dump(store) == before
 
 
 def test_page_edit_moves_the_records_and_says_so(desk):

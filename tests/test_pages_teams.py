@@ -11,12 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from sltcore import teams
 from sltcore.auth import SYSTEM
-from sltcore.errors import BackendUnavailable
+from sltcore.errors import BackendUnavailable, DeskError, NotFoundError
 from sltcore.store.local import LocalStore
 from tests.helpers import (
     OTHER,
-    WriteSpy,
+    TxSpy,
     community,
+    dump,
     record_row,
     save_button,
     stale_notices,
@@ -128,36 +129,48 @@ def consistent(store, team_id: str) -> None:
     assert leader is None or leader in members.index, "the team names a leader who left"
 
 
-def test_set_leader_changes_every_role_in_one_call(desk):
+def test_set_leader_changes_every_role_in_one_transaction(desk):
     store, green = desk["store"], desk["green"]
     a, b, c = (p["id"] for p in desk["people"])
     teams.add_members(store, store.read_all(), green["id"], [c], SYSTEM)
     m = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
     store.update("team_members", m.loc[b, "member_id"], {"role": "leader"}, 1, SYSTEM)  # 2 leaders
-    spy = WriteSpy(store, error=_network_down)
+    spy = TxSpy(store)
     teams.set_leader(spy, store.read_all(), green["id"], c, SYSTEM)
-    assert spy.calls == [("update", "teams"), ("update_many", "team_members")]
+    assert spy.transactions == [[("update", "teams"), ("update_many", "team_members")]]
     roles = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
     assert dict(roles["role_key"]) == {a: "member", b: "member", c: "leader"}
     assert store.get("teams", green["id"])["leader_id"] == c
 
 
-def test_set_leader_interrupted_is_completed_by_trying_again(desk):
+def test_set_leader_is_all_or_nothing(desk):
+    """The roles are the last write: when it fails, the team's new leader_id goes too."""
     store, green = desk["store"], desk["green"]
     a, b, _ = (p["id"] for p in desk["people"])
-    spy = WriteSpy(store, fail_on=("update_many", "team_members"), error=_network_down)
+    before = dump(store)
+    spy = TxSpy(store, fail_on=("update_many", "team_members"), error=_network_down)
     with pytest.raises(BackendUnavailable):
         teams.set_leader(spy, store.read_all(), green["id"], b, SYSTEM)
+    assert spy.calls == [("update", "teams"), ("update_many", "team_members")]
+    assert dump(store) == before
     consistent(store, green["id"])
-    roles = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
-    assert roles.loc[b, "role_key"] == "member", "so the page still offers 设为队长"
-    teams.set_leader(spy, store.read_all(), green["id"], b, SYSTEM)
-    roles = teams.members(store.read_all(), green["id"], "zh").set_index("volunteer_id")
-    assert dict(roles["role_key"]) == {a: "member", b: "leader"}
-    assert store.get("teams", green["id"])["leader_id"] == b
+    assert store.get("teams", green["id"])["leader_id"] == a
 
 
-def test_remove_the_leader_writes_the_team_first(desk):
+def test_set_leader_reads_the_members_as_they_are_now(desk):
+    """Frames read before 李强 left: the transaction sees that he is no longer a member."""
+    store, green = desk["store"], desk["green"]
+    b = desk["people"][1]["id"]
+    frames = store.read_all()
+    member_id = teams.members(frames, green["id"], "zh").set_index("volunteer_id").loc[b]
+    teams.remove_member(store, frames, member_id["member_id"], SYSTEM)
+    before = dump(store)
+    with pytest.raises(DeskError, match="Only a member"):
+        teams.set_leader(store, frames, green["id"], b, SYSTEM)
+    assert dump(store) == before
+
+
+def test_remove_the_leader_clears_the_team_in_the_same_transaction(desk):
     store, green = desk["store"], desk["green"]
     a = desk["people"][0]["id"]
     member_id = (
@@ -165,21 +178,20 @@ def test_remove_the_leader_writes_the_team_first(desk):
         .set_index("volunteer_id")
         .loc[a, "member_id"]
     )
-    spy = WriteSpy(store, error=_network_down)
+    spy = TxSpy(store)
     teams.remove_member(spy, store.read_all(), member_id, SYSTEM)
-    assert spy.calls == [
-        ("update", "teams"),
-        ("update", "team_members"),
-        ("set_archived", "team_members"),
+    assert spy.transactions == [
+        [("update", "teams"), ("update", "team_members"), ("archive", "team_members")]
     ]
     consistent(store, green["id"])
     assert store.get("teams", green["id"])["leader_id"] is None
+    left = store.get("team_members", member_id)
+    assert left["archived"] and left["left_on"] == dt.date(2026, 11, 29)
 
 
-@pytest.mark.parametrize(
-    "step", [("update", "teams"), ("update", "team_members"), ("set_archived", "team_members")]
-)
-def test_remove_the_leader_interrupted_stays_consistent_and_completes(desk, step):
+def test_remove_the_leader_is_all_or_nothing(desk):
+    """The archive is the last write: when it fails, neither the leaving date nor the team's
+    cleared leader is stored, nor any audit row."""
     store, green = desk["store"], desk["green"]
     a = desk["people"][0]["id"]
     member_id = (
@@ -187,14 +199,51 @@ def test_remove_the_leader_interrupted_stays_consistent_and_completes(desk, step
         .set_index("volunteer_id")
         .loc[a, "member_id"]
     )
-    spy = WriteSpy(store, fail_on=step, error=_network_down)
+    before = dump(store)
+    spy = TxSpy(store, fail_on=("archive", "team_members"), error=_network_down)
     with pytest.raises(BackendUnavailable):
         teams.remove_member(spy, store.read_all(), member_id, SYSTEM)
-    consistent(store, green["id"])
-    teams.remove_member(spy, store.read_all(), member_id, SYSTEM)  # the page's button again
+    assert dump(store) == before
+    assert store.get("teams", green["id"])["leader_id"] == a
+    assert store.get("team_members", member_id)["left_on"] is None
+    teams.remove_member(store, store.read_all(), member_id, SYSTEM)  # the page's button again
     left = store.get("team_members", member_id)
     assert left["archived"] and left["left_on"] == dt.date(2026, 11, 29)
     assert store.get("teams", green["id"])["leader_id"] is None
+    with pytest.raises(NotFoundError):  # removed already: nothing more is written
+        teams.remove_member(store, store.read_all(), member_id, SYSTEM)
+
+
+def test_the_leader_is_read_inside_the_transaction(desk):
+    """李强 became leader after the page read its frames: his leaving clears the team's
+    leader_id even though the frames named 王秀英."""
+    store, green = desk["store"], desk["green"]
+    b = desk["people"][1]["id"]
+    frames = store.read_all()
+    member_id = teams.members(frames, green["id"], "zh").set_index("volunteer_id").loc[b]
+    teams.set_leader(store, store.read_all(), green["id"], b, SYSTEM)
+    teams.remove_member(store, frames, member_id["member_id"], SYSTEM)
+    assert store.get("teams", green["id"])["leader_id"] is None
+    consistent(store, green["id"])
+
+
+def test_add_members_skips_those_added_meanwhile(desk):
+    store, green = desk["store"], desk["green"]
+    c = desk["people"][2]["id"]
+    frames = store.read_all()  # the page's picker still offers 张伟
+    teams.add_members(store, store.read_all(), green["id"], [c], OTHER)  # another session
+    assert teams.add_members(store, frames, green["id"], [c], SYSTEM) == []
+    tm = store.read("team_members")
+    assert list(tm.loc[tm["team_id"] == green["id"], "volunteer_id"]).count(c) == 1
+
+
+def test_team_edit_leaves_the_leader_to_set_leader(desk):
+    store, green = desk["store"], desk["green"]
+    row = store.get("teams", green["id"])
+    with pytest.raises(ValueError):
+        teams.edit(store, green["id"], {"leader_id": None}, row["version"], SYSTEM)
+    saved = teams.edit(store, green["id"], {"name": "绿色环保志愿服务队"}, row["version"], SYSTEM)
+    assert saved["name"] == "绿色环保志愿服务队" and saved["leader_id"] == row["leader_id"]
 
 
 def test_renders_on_an_empty_store(app_env):

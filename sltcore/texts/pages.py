@@ -235,12 +235,6 @@ TEXTS = {
         "活动已取消，{count} 条服务记录已归档",
         "Event cancelled; {count} service records archived",
     ),
-    "events.cancel.half_done": (
-        "活动没有取消，但它的 {count} 条服务记录已归档且未能恢复。请刷新页面后再取消一次，"
-        "或到“操作日志”中核对。",
-        "The event was not cancelled, but its {count} records were archived and could not be "
-        "restored. Refresh and cancel it again, or check the audit log.",
-    ),
     "events.next_day": ("次日{time}", "{time} (next day)"),
     "events.edit.carry": (
         "这次活动已有 {count} 条服务记录：修改活动日期或社区时，这些记录会一起修改；"
@@ -263,12 +257,6 @@ TEXTS = {
         "没有保存：这次活动的 {count} 条服务记录不能随之修改，原因如下（活动和记录都没有改动）：",
         "Not saved: the event's {count} service records cannot follow the change (neither the "
         "event nor its records were changed):",
-    ),
-    "events.change.half_done": (
-        "活动没有修改，但它的 {count} 条服务记录已改为新的日期或社区且未能改回。"
-        "请刷新页面后再保存一次活动。",
-        "The event was not changed, but its {count} records already carry the new date or "
-        "community and could not be put back. Refresh and save the event again.",
     ),
     "events.fix": ("更正个人记录", "Correct one person's record"),
     "events.fix.who": ("选择要更正的记录", "Record to correct"),

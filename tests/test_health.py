@@ -1,0 +1,138 @@
+"""Data health: a volunteer credited twice for one event, and held events whose attendance
+counts for nobody; each finding names the table, the row and what to do, in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from sltcore import attendance, events, health
+from sltcore.auth import SYSTEM
+from sltcore.cli import main
+from tests.helpers import community, record_row, volunteer
+
+DAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def desk(store):
+    com = community(store)
+    people = [volunteer(store, com["id"], name=n) for n in ("王秀英", "李强")]
+
+    def event(title: str, status: str = "done") -> dict:
+        row = {"title": title, "date": DAY, "community_id": com["id"], "category": "green",
+               "status": status}  # fmt: skip
+        return store.append("events", [row], SYSTEM)[0]
+
+    return {"store": store, "com": com, "people": people, "event": event}
+
+
+def kinds(store) -> list[tuple[str, str, str]]:
+    return [(f.kind, f.table, f.row_id) for f in health.check(store)]
+
+
+def test_a_clean_store_has_no_findings(desk):
+    store, (a, b) = desk["store"], desk["people"]
+    ev = desk["event"]("垃圾分类宣传")
+    desk["event"]("元旦联欢", status="planned")  # planned: no records expected
+    attendance.record(store, store.read_all(), [(a["id"], 2.0), (b["id"], 1.5)], SYSTEM,
+                      event_id=ev["id"])  # fmt: skip
+    assert health.check(store) == []
+
+
+def test_a_volunteer_credited_twice_for_one_event(desk):
+    """The desk refuses it; a hand edit of the sheet (or the file) can still make it."""
+    store, (a, _) = desk["store"], desk["people"]
+    ev, other = desk["event"]("垃圾分类宣传"), desk["event"]("治安巡逻")
+    first, second = store.append(
+        "service_records",
+        [record_row(a, 2.0, DAY, event_id=ev["id"]), record_row(a, 1.0, DAY, event_id=other["id"])],
+        SYSTEM,
+    )
+    con = sqlite3.connect(store.path)
+    con.execute("UPDATE service_records SET event_id = ? WHERE id = ?", (ev["id"], second["id"]))
+    con.commit()
+    con.close()
+    found = [f for f in health.check(store) if f.kind == "credited_twice"]
+    assert {(f.table, f.row_id, f.field) for f in found} == {
+        ("service_records", first["id"], "event_id"),
+        ("service_records", second["id"], "event_id"),
+    }
+    zh = next(f for f in found if f.row_id == first["id"]).message("zh")
+    assert zh.startswith(f"服务记录 {first['id']} · 活动：与 {second['id']} 是王秀英")
+    assert "“垃圾分类宣传”（2026-11-20）" in zh and "重复计入" in zh and "归档多余的一条" in zh
+    en = next(f for f in found if f.row_id == first["id"]).message("en")
+    assert "count twice" in en and "archive the extra one" in en and second["id"] in en
+    assert not any(f.warning for f in found)
+
+
+def test_a_held_event_whose_records_are_all_archived(desk):
+    """An entry undone on an existing event, or its records removed one by one: the event
+    still says it took place but counts no hours."""
+    store, (a, b) = desk["store"], desk["people"]
+    ev = desk["event"]("垃圾分类宣传")
+    saved = attendance.record(store, store.read_all(), [(a["id"], 2.0), (b["id"], 1.5)], SYSTEM,
+                              event_id=ev["id"])  # fmt: skip
+    first, second = saved.record_versions.items()
+    attendance.remove(store, *first, SYSTEM)
+    assert kinds(store) == [], "one live record left: the event still counts"
+    attendance.remove(store, *second, SYSTEM)
+    (finding,) = health.check(store)
+    assert (finding.kind, finding.table, finding.row_id) == ("records_archived", "events", ev["id"])
+    assert not finding.warning
+    zh = finding.message("zh")
+    assert zh.startswith(f"活动 {ev['id']}：“垃圾分类宣传”（2026-11-20）状态为“已完成”")
+    assert "都已归档" in zh and "记录活动" in zh and "已取消" in zh
+    en = finding.message("en")
+    assert "all its service records are archived" in en and "Record activity" in en
+
+
+def test_a_cancelled_event_with_archived_records_is_in_order(desk):
+    store, (a, _) = desk["store"], desk["people"]
+    ev = desk["event"]("垃圾分类宣传")
+    attendance.record(store, store.read_all(), [(a["id"], 2.0)], SYSTEM, event_id=ev["id"])
+    events.cancel(store, store.read_all(), ev["id"], ev["version"], SYSTEM)
+    assert health.check(store) == []
+
+
+def test_a_held_event_without_any_record_is_a_warning(desk):
+    """The record page can no longer leave one (event and records are one transaction), but
+    an event added on the events page as done may still wait for its attendance."""
+    store = desk["store"]
+    ev = desk["event"]("敬老院慰问")
+    (finding,) = health.check(store)
+    assert (finding.kind, finding.table, finding.row_id) == (
+        "held_without_records",
+        "events",
+        ev["id"],
+    )
+    assert finding.warning and health.problems([finding]) == []
+    zh = finding.message("zh")
+    assert zh.startswith(f"提醒 · 活动 {ev['id']}：“敬老院慰问”（2026-11-20）")
+    assert "没有任何服务记录" in zh and "补录参加人员" in zh and "计划中" in zh
+    assert finding.message("en").startswith(
+        f"Warning · Events {ev['id']}: “敬老院慰问” (2026-11-20)"
+    )
+
+
+def test_the_command_fails_on_problems_and_not_on_warnings(desk, monkeypatch, capsys):
+    store, (a, _) = desk["store"], desk["people"]
+    monkeypatch.setenv("SLT_DB", str(store.path))
+    monkeypatch.setenv("SLT_BACKEND", "local")
+    desk["event"]("敬老院慰问")
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "数据体检通过" in out and "另有 1 条提醒" in out and "提醒 · 活动" in out
+    ev = desk["event"]("垃圾分类宣传")
+    saved = attendance.record(store, store.read_all(), [(a["id"], 2.0)], SYSTEM,
+                              event_id=ev["id"])  # fmt: skip
+    attendance.undo(store, saved, SYSTEM)
+    assert main(["--lang", "en", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "1 problems found (records_archived 1)" in out and "1 warnings to look at" in out
+
+
+def test_the_sample_data_has_no_findings(demo_store):
+    assert health.check(demo_store) == []
