@@ -81,6 +81,7 @@ def make_gsheets_store(emu, **kw):
 
     sid = emu.create_spreadsheet("desk")
     kw.setdefault("retry", RetryPolicy(base=0.005, cap=0.05, max_elapsed=5))
+    kw.setdefault("lease_ttl", 3.0)  # a lease orphaned by a fault is overtaken quickly
     return GSheetsStore(gspread_client(emu.host).http_client, sid, **kw)
 
 

@@ -52,7 +52,9 @@ def fresh(emu, s: GSheetsStore) -> GSheetsStore:
     """Another session's view of the same spreadsheet: a new store, nothing cached."""
     from sheets_emulator.client import gspread_client
 
-    return GSheetsStore(gspread_client(emu.host).http_client, s.spreadsheet_id, retry=s.retry)
+    return GSheetsStore(
+        gspread_client(emu.host).http_client, s.spreadsheet_id, retry=s.retry, lease_ttl=s.lease_ttl
+    )
 
 
 # --- request budget -----------------------------------------------------------------------

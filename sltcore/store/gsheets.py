@@ -586,7 +586,8 @@ class GSheetsStore(TransactionalWrites):
         """Take the lease and read, in the same request, what changed since our copy."""
         ranges = self._lease_ranges(rows)
         token = secrets.token_hex(8)
-        deadline = time.monotonic() + self.lease_wait
+        started = time.monotonic()
+        deadline = started + self.lease_wait
         pause = 0.05
         while True:
             lease = _Lease(random.randint(10**8, 2 * 10**9), token)
@@ -597,7 +598,8 @@ class GSheetsStore(TransactionalWrites):
                 if "already exists" not in err.reason:
                     raise
             except Transient as err:
-                if not err.applied_maybe and time.monotonic() > deadline:
+                # Quota or network trouble is bounded like any request, not like a busy lease.
+                if time.monotonic() - started > self.retry.max_elapsed:
                     raise err.final from None
             # Someone holds it, or our own answer was lost: look at who.
             self.stats["lease_waits"] += 1
@@ -680,8 +682,11 @@ class GSheetsStore(TransactionalWrites):
     def _release(self, lease: _Lease) -> None:
         """Give the lease back after an action that wrote nothing (best effort: it expires)."""
         body = {"requests": [{"deleteSheet": {"sheetId": lease.sheet_id}}]}
-        with contextlib.suppress(DeskError, Transient):
-            send(lambda: self.http.batch_update(self.spreadsheet_id, body), self.account_email)
+        quick = RetryPolicy(self.retry.base, self.retry.factor, self.retry.cap,
+                            min(self.retry.max_elapsed, 5.0), self.retry.sleep)  # fmt: skip
+        with contextlib.suppress(DeskError):  # "No grid with id": it is gone already
+            call(lambda: self.http.batch_update(self.spreadsheet_id, body), quick,
+                 verify=lambda: True, account_email=self.account_email)  # fmt: skip
 
     def _catch_up(
         self, fresh: tuple[dict[str, dict[int, list[Any]]], set[tuple[str, str]]]
@@ -821,7 +826,9 @@ class GSheetsStore(TransactionalWrites):
 
     def _landed(self, token: str) -> bool | None:
         """Did the commit with this token land? Its journal entry would be the next one."""
-        rng = f"{quote_title(JOURNAL_TITLE)}!A{self._seq + 2}:B{self._seq + 2}"
+        # From the last entry we know (a row that exists: a range starting below the grid is
+        # refused) to the end; ours, if it landed, is the row after it.
+        rng = f"{quote_title(JOURNAL_TITLE)}!A{self._seq + 1}:B"
         try:
             resp = send(
                 lambda: self.http.values_get(self.spreadsheet_id, rng, dict(READ_PARAMS)),
@@ -829,8 +836,8 @@ class GSheetsStore(TransactionalWrites):
             )
         except (Transient, DeskError):
             return None
-        values = resp.get("values") or [[]]
-        cells = values[0] if values else []
+        values = resp.get("values") or []
+        cells = values[1] if len(values) > 1 else []
         return len(cells) > 1 and str(cells[1]) == token
 
     def outcome(self, token: str) -> bool:
