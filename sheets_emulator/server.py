@@ -435,6 +435,10 @@ class SheetsEmulator:
         """What GET /v4/spreadsheets/{id} would answer (not logged)."""
         return self.workbook.metadata(spreadsheet_id, {})
 
+    def sheet_titles(self, spreadsheet_id: str) -> list[str]:
+        """The titles of a spreadsheet's sheets, in order (not logged)."""
+        return [s["properties"]["title"] for s in self.metadata(spreadsheet_id)["sheets"]]
+
     def cell(self, spreadsheet_id: str, title: str, row: int, col: int) -> Cell:
         """Stored cell at 1-based (row, col): ``.value``, ``.formula``, ``.is_formula``."""
         return self.workbook.cell(spreadsheet_id, title, row, col)

@@ -28,6 +28,20 @@ TEXTS = {
     "sidebar.user_line": ("当前账号：{user}", "Signed in as: {user}"),
     "sidebar.read_at": ("数据读取于 {time}", "Data read at {time}"),
     "sidebar.refresh": ("刷新数据", "Refresh data"),
+    "outcome.pending": (
+        "有{count}次保存因连接中断尚未确认。每次保存要么完整保存，要么完全没有保存。",
+        "{count} save(s) could not be confirmed when the connection broke. Each one is either "
+        "wholly saved or not saved at all.",
+    ),
+    "outcome.check": ("确认是否已保存", "Check whether it was saved"),
+    "outcome.saved": (
+        "已确认：那次保存已完整保存，无需重新提交。",
+        "Confirmed: that save landed whole; do not submit it again.",
+    ),
+    "outcome.absent": (
+        "已确认：那次保存没有保存任何内容，可以重新提交。",
+        "Confirmed: nothing of that save was stored; submit it again.",
+    ),
     "home.counts": ("各数据表记录数", "Rows per table"),
     "home.table": ("数据表", "Table"),
     "home.rows": ("记录数", "Rows"),

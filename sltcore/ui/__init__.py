@@ -16,7 +16,7 @@ import streamlit as st
 
 from sltcore import clock, i18n
 from sltcore.auth import Actor
-from sltcore.errors import DeskError
+from sltcore.errors import DeskError, OutcomeUnknown
 from sltcore.identity import mask_address, mask_id, mask_phone
 from sltcore.schema import Table
 from sltcore.store import Store, open_store
@@ -83,6 +83,8 @@ def after_write() -> None:
 
 
 def show_error(err: BaseException) -> None:
+    if isinstance(err, OutcomeUnknown):  # the sidebar offers to find out (shell.outcome_check)
+        st.session_state.setdefault("unknown_outcomes", []).append(err.token)
     if isinstance(err, DeskError):
         st.error(err.message(lang()), icon=":material/warning:")
     else:

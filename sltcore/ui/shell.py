@@ -36,6 +36,27 @@ def sidebar(store: Store, current_lang: str) -> None:
                 attempt(reload)
             after_write()
             st.rerun()
+        outcome_check(store)
+
+
+def outcome_check(store: Store) -> None:
+    """Saves whose answer was lost: ask the sheet whether each landed, and say which."""
+    tokens = st.session_state.get("unknown_outcomes") or []
+    if not tokens:
+        return
+    st.warning(tr("outcome.pending", count=len(tokens)), icon=":material/help:")
+    if st.button(tr("outcome.check"), key="outcome_check"):
+        outcome = getattr(store, "outcome", None)
+        for token in list(tokens):
+            landed = attempt(lambda t=token: outcome(t)) if callable(outcome) else False
+            if landed is None:
+                return  # still unreachable: the error was shown; the question stays
+            if landed:
+                st.success(tr("outcome.saved"), icon=":material/check_circle:")
+            else:
+                st.info(tr("outcome.absent"), icon=":material/undo:")
+            tokens.remove(token)
+        after_write()
 
 
 def first_run(store: Store) -> bool:
