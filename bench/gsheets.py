@@ -140,10 +140,9 @@ def run(records: int = RECORDS) -> dict[str, float]:
     print(f"requests per cold load:       {out['requests_cold_load']:.0f}  (metadata + batchGet)")
     print(f"cold load time:               {cold:.2f} s")
     print(f"requests per cached rerun:    {out['requests_cached_rerun']:.0f}")
-    print(f"requests per 1-row append:    {out['requests_append_1']:.0f}  (data + audit tab)")
-    print(f"requests per 30-row append:   {out['requests_append_30']:.0f}  (data + audit tab)")
-    print(f"requests per update:          {out['requests_update']:.0f}  "
-          "(read id+version, write row, audit append)")  # fmt: skip
+    print(f"requests per 1-row append:    {out['requests_append_1']:.0f}  (lease + commit)")
+    print(f"requests per 30-row append:   {out['requests_append_30']:.0f}  (lease + commit)")
+    print(f"requests per update:          {out['requests_update']:.0f}  (lease + commit)")
     print(f"median update time:           {statistics.median(times) * 1000:.1f} ms")
     print(f"requests per checked submit: {out['requests_checked_submit']:.0f}  "
           "(lease + fresh read in one batchUpdate, then the commit)")  # fmt: skip

@@ -67,7 +67,6 @@ from sltcore.store.sheets_cells import (
     grid_rows,
     quote_title,
     row_data,
-    same_values,
     spreadsheet_key,
     to_cell,
 )
@@ -699,7 +698,7 @@ class GSheetsStore(TransactionalWrites):
             if key == AUDIT_TABLE:
                 continue
             rows = grid.get(tab.title, {})
-            if tab.last_row > 1 and not same_values(rows.get(tab.last_row, []), tab.last_values):
+            if tab.last_row > 1 and not tab.same_last_row(rows.get(tab.last_row, [])):
                 self._load()  # the rows above our last one moved: positions are unknown
                 return _ALL
             for n in sorted(r for r in rows if r > tab.last_row):

@@ -135,6 +135,16 @@ class Tab:
                 runs.append((c, c))
         return runs
 
+    def same_last_row(self, values: Sequence[Any]) -> bool:
+        """Is `values` (read now at `last_row`) still the row we knew there? By its id when it
+        has one (its other cells may have changed since), else cell by cell."""
+        i = self.col_of.get("id")
+        known = self.last_values[i] if i is not None and i < len(self.last_values) else ""
+        if str(known).strip():
+            now = values[i] if i is not None and i < len(values) else ""
+            return str(now).strip() == str(known).strip()
+        return same_values(values, self.last_values)
+
     def row_range(self, first: int, last: int | None = None) -> str:
         end = "" if last is None else str(last)
         return f"{quote_title(self.title)}!A{first}:{self.last_column}{end}"
