@@ -176,8 +176,11 @@ def test_formula_text_is_stored_literally_in_the_sheet(emu, gstore) -> None:
 
 
 def test_reading_tolerates_a_hand_edited_sheet(emu) -> None:
-    s = make_gsheets_store(emu)
-    sid = s.spreadsheet_id
+    from sheets_emulator.client import gspread_client
+
+    # A Chinese office's sheet: typed dates become serial numbers, as Google stores them.
+    sid = emu.create_spreadsheet("手工表格", locale="zh_CN")
+    s = GSheetsStore(gspread_client(emu.host).http_client, sid)
     s.read_all()  # creates the tabs with their headers
     # A person rebuilt the communities tab: labels as headers, other order, an extra column,
     # numbers as text, blank rows.
@@ -198,7 +201,8 @@ def test_reading_tolerates_a_hand_edited_sheet(emu) -> None:
         ["", "手工添加", "F", "13500135000", "com-1", "youth", "2020-01-01", ""],
         ["vol-5", "钱多", "F", "13400134000", "com-1", "youth", "三月五日", 1],
         ["vol-1", "王芳", "女", "13800138000", "com-1", "居民志愿者", "2013年3月5日", 1],
-    ])  # fmt: skip
+    ], user_entered=True)  # typed into the sheet by a person  # fmt: skip
+    assert emu.cell(sid, "volunteers", 2, 7).value == 41338, "the sheet holds a serial date"
     s2 = fresh(emu, s)
     frames = s2.read_all()
     com = frames["communities"].set_index("id")
