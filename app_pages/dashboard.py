@@ -13,9 +13,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from sltcore import analytics, charts, i18n
+from sltcore import i18n
+from sltcore.services import analytics
 from sltcore.store import Store
-from sltcore.ui import attempt, filters, lang, tr
+from sltcore.ui import attempt, charts, filters, lang, tr
 
 CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 LAYOUT = (

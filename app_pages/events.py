@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sltcore import attendance, clock, events, i18n, rows
+from sltcore import clock, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
+from sltcore.services import attendance, events, rows
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sltcore import attendance, clock, events, i18n
-from sltcore.attendance import AttendanceRefused
+from sltcore import clock, i18n
 from sltcore.schema import table
+from sltcore.services import attendance, events
+from sltcore.services.attendance import AttendanceRefused
 from sltcore.ui import after_write, current_actor, get_store, lang, show_error, tr
 from sltcore.ui.forms import field_input, lang_key
 from sltcore.ui.kit import (

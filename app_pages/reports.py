@@ -11,7 +11,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from sltcore import analytics, certificate, clock, i18n, report
+from sltcore import clock, i18n
+from sltcore.exports import certificate, report
+from sltcore.services import analytics
 from sltcore.ui import after_write, attempt, current_actor, filters, get_store, lang, show_error, tr
 from sltcore.ui.shell import first_run
 

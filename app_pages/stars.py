@@ -9,10 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sltcore import analytics, charts, i18n, report, stars
+from sltcore import i18n
+from sltcore.exports import report
 from sltcore.schema import MEMBERSHIP, Field
+from sltcore.services import analytics, stars
 from sltcore.store import Store
-from sltcore.ui import attempt, filters, lang, tr
+from sltcore.ui import attempt, charts, filters, lang, tr
 
 CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 _MEMBERSHIP = Field("membership", "", "", "choice", choices=MEMBERSHIP)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n, rows
+from sltcore import clock, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import display_frame
 from sltcore.schema import REFERENCE_TABLES, table
+from sltcore.services import rows
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, masked, tr
 from sltcore.ui.forms import lang_key, record_form
 from sltcore.ui.kit import (

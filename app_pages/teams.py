@@ -7,10 +7,11 @@ from typing import Any
 
 import streamlit as st
 
-from sltcore import clock, i18n, rows, teams
+from sltcore import clock, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
+from sltcore.services import rows, teams
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
 from sltcore.ui.forms import lang_key, record_form
 from sltcore.ui.kit import (

@@ -7,10 +7,11 @@ from typing import Any
 
 import streamlit as st
 
-from sltcore import clock, i18n, rows, volunteers
+from sltcore import clock, i18n
 from sltcore.refs import sorted_options
 from sltcore.schema import table
-from sltcore.stars import stars_text
+from sltcore.services import rows, volunteers
+from sltcore.services.stars import stars_text
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (

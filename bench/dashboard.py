@@ -31,7 +31,8 @@ def _build(path: Path, records: int) -> None:
 
 def _analytics_seconds(path: Path) -> tuple[float, float]:
     """(read_all, prepare + every dashboard aggregate) medians, in seconds."""
-    from sltcore import analytics, clock
+    from sltcore import clock
+    from sltcore.services import analytics
     from sltcore.store.local import LocalStore
 
     store = LocalStore(path)

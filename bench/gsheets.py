@@ -11,9 +11,10 @@ from typing import Any
 
 from sheets_emulator import SheetsEmulator
 from sheets_emulator.client import gspread_client
-from sltcore import attendance, demo
+from sltcore import demo
 from sltcore.auth import Actor
 from sltcore.errors import DeskError
+from sltcore.services import attendance
 from sltcore.store.gsheets import GSheetsStore
 
 RECORDS = 5000  # the emulator holds the sheet in memory; Google caps a sheet at 10M cells

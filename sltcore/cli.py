@@ -8,8 +8,9 @@ import sys
 import time
 from collections import Counter
 
-from sltcore import demo, health
+from sltcore import demo
 from sltcore.errors import DeskError
+from sltcore.services import health
 from sltcore.store import open_store
 
 DESCRIPTION = """三里屯街道志愿服务工作台 · Sanlitun volunteer desk

@@ -496,6 +496,9 @@ TABLES: tuple[Table, ...] = (
         Field("actor", "操作人", "Actor", required=True),
         Field("at", "时间", "At", "datetime", required=True),
         Field("changes", "变更内容", "Changes", "longtext", max_length=100_000),
+        # Every audit row of one user action shares it: "undo that action" finds exactly its
+        # rows (restoring a cancelled event restores the records its cancellation archived).
+        Field("action_id", "操作批次", "Action batch", max_length=40),
         title_field="row_id",
         kind="system",
     ),

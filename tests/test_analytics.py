@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sltcore import analytics as A
 from sltcore.auth import SYSTEM
+from sltcore.services import analytics as A
 from sltcore.store.local import LocalStore
 from tests.helpers import volunteer_row
 

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from sltcore import attendance, events
-from sltcore.attendance import AttendanceRefused
 from sltcore.auth import SYSTEM
 from sltcore.errors import BackendUnavailable, ConflictError, NotFoundError
-from sltcore.events import duration_hours
+from sltcore.services import attendance, events
+from sltcore.services.attendance import AttendanceRefused
+from sltcore.services.events import duration_hours
 from sltcore.store import archive
 from tests.helpers import TxSpy, community, dump, record_row, volunteer
 

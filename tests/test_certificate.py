@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from sltcore import certificate
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import DeskError, PermissionDenied
+from sltcore.exports import certificate
 from sltcore.store import archive
 from sltcore.store.local import LocalStore
 from tests.helpers import TxSpy

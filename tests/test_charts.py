@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sltcore import analytics as A
-from sltcore import charts
 from sltcore.schema import COMMUNITY_NAMES
+from sltcore.services import analytics as A
+from sltcore.ui import charts
 from tests.test_analytics import TODAY, build_fixed
 
 

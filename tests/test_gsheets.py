@@ -11,9 +11,10 @@ from collections import Counter
 
 import pytest
 
-from sltcore import demo, health
+from sltcore import demo
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import ConflictError, DeskError, ValidationError
+from sltcore.services import health
 from sltcore.store import open_store
 from sltcore.store.gsheets import GSheetsStore
 from tests.conftest import make_gsheets_store

@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 
-from sltcore import attendance, events, health
 from sltcore.auth import SYSTEM
 from sltcore.cli import main
+from sltcore.services import attendance, events, health
 from tests.helpers import community, record_row, volunteer
 
 DAY = dt.date(2026, 11, 20)

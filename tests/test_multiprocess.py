@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from sltcore import demo, health
+from sltcore import demo
 from sltcore.auth import SYSTEM
+from sltcore.services import health
 from tests.conftest import make_gsheets_store
 from tests.helpers import volunteer
 from tests.workers import Spec, keep_saving, lockstep, open_spec

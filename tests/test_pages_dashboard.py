@@ -2,7 +2,7 @@
 sidebar and the language switch run too): the dashboard on an empty store, the sample data and
 100,000 records, over a grid of filters; the star and report pages on the sample data.
 
-The figures a page shows are checked against `sltcore.analytics` run directly on the same
+The figures a page shows are checked against `sltcore.services.analytics` run directly on the same
 store's frames. Speed is not checked here: bench/dashboard.py prints those figures.
 """
 
@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sltcore import analytics as A
 from sltcore import i18n
 from sltcore.auth import SYSTEM
+from sltcore.services import analytics as A
 from sltcore.store.local import LocalStore
 
 ROOT = Path(__file__).resolve().parents[1]

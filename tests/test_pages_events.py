@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sltcore import events
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import ConflictError
+from sltcore.services import events
 from sltcore.store.local import LocalStore
 from tests.helpers import OTHER, TxSpy, community, dump, record_row, stale_notices, volunteer
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sltcore import teams
 from sltcore.auth import SYSTEM
 from sltcore.errors import BackendUnavailable, DeskError, NotFoundError
+from sltcore.services import teams
 from sltcore.store.local import LocalStore
 from tests.helpers import (
     OTHER,

@@ -12,8 +12,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from sltcore import analytics as A
-from sltcore import report
+from sltcore.exports import report
+from sltcore.services import analytics as A
 from tests.test_analytics import TODAY, build_fixed
 
 

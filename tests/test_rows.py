@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from sltcore import rows
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import ConflictError, PermissionDenied, ValidationError
+from sltcore.services import rows
 from tests.conftest import ROOT
 from tests.helpers import TxSpy, dump
 

@@ -70,3 +70,15 @@ def test_header_aliases_accept_key_and_both_labels() -> None:
     assert aliases[schema.normalise_header("mobile")] == "mobile"
     rec = schema.header_aliases(schema.table("service_records"))
     assert rec[schema.normalise_header("服务时长 (小时)")] == "hours"
+
+
+def test_no_two_fields_of_a_table_share_a_header_name() -> None:
+    """A sheet's header may be a key or either label; two fields answering to one name would
+    make a column read as the wrong field."""
+    from sltcore.schema import TABLES, normalise_header
+
+    for t in TABLES:
+        seen: dict[str, str] = {}
+        for f in t.fields:
+            for name in {normalise_header(n) for n in (f.key, f.zh, f.en)}:
+                assert seen.setdefault(name, f.key) == f.key, (t.key, name, f.key, seen[name])

@@ -16,10 +16,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from sltcore import attendance, demo, events
+from sltcore import demo
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import BackendUnavailable, DeskError, LeaseBusy, OutcomeUnknown
 from sltcore.schema import TABLES
+from sltcore.services import attendance, events
 from sltcore.store.gsheets import LEASE_TITLE, GSheetsStore, RetryPolicy
 from tests.conftest import make_gsheets_store
 from tests.helpers import volunteer_row

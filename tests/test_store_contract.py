@@ -178,3 +178,37 @@ def test_restoring_a_row_obeys_the_rules_of_a_new_one(contract_store) -> None:
     with pytest.raises(ValidationError, match="already exists"):
         contract_store.set_archived("communities", {c["id"]: 2}, False, CLERK)
     assert contract_store.get("communities", c["id"])["archived"] is True
+
+
+def test_one_action_is_one_transaction_with_one_action_id(contract_store) -> None:
+    """A transaction's writes across tables land together, their audit rows share an id, and
+    a refusal part-way leaves nothing of it."""
+    c = community(contract_store)
+    v = volunteer(contract_store, c["id"])
+
+    def action(tx):
+        ev = tx.append("events", [{"title": "一次操作", "date": dt.date(2026, 3, 5),
+                                   "community_id": c["id"], "category": "care",
+                                   "status": "done"}])[0]  # fmt: skip
+        tx.append("service_records", [record_row(v, 2, event_id=ev["id"])])
+        tx.update("volunteers", v["id"], {"notes": "来过"}, 1)
+        return ev
+
+    ev = contract_store.transact(CLERK, action)
+    log = contract_store.read(AUDIT_TABLE)
+    mine = log[log["row_id"].isin([ev["id"], v["id"]]) & (log["actor"] == "clerk")]
+    mine = log[log["action_id"].isin(set(mine["action_id"]))]
+    assert len(mine) == 3 and mine["action_id"].nunique() == 1
+    assert set(mine["table_name"]) == {"events", "service_records", "volunteers"}
+
+    def refused(tx):
+        tx.append("events", [{"title": "不会留下", "date": dt.date(2026, 3, 6),
+                              "community_id": c["id"], "category": "care",
+                              "status": "done"}])  # fmt: skip
+        tx.update("volunteers", v["id"], {"notes": "过期版本"}, 1)  # stale: now at 2
+
+    before = len(contract_store.read(AUDIT_TABLE))
+    with pytest.raises(ConflictError):
+        contract_store.transact(CLERK, refused)
+    assert "不会留下" not in set(contract_store.read_all()["events"]["title"])
+    assert len(contract_store.read(AUDIT_TABLE)) == before

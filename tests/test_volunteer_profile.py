@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from sltcore import volunteers
 from sltcore.auth import SYSTEM
 from sltcore.identity import make_id_number
+from sltcore.services import volunteers
 from tests.helpers import community, record_row, volunteer
 
 

@@ -35,7 +35,8 @@ def open_spec(spec: Spec, **kw: Any) -> Any:
 
 def _act(store: Any, frames: dict, action: str, args: dict, actor: Actor) -> str:
     """One user action through the real services; returns what was stored."""
-    from sltcore import attendance, certificate
+    from sltcore.exports import certificate
+    from sltcore.services import attendance
 
     if action == "attend":
         saved = attendance.record(
@@ -96,7 +97,7 @@ def lockstep(
 
 def keep_saving(spec: Spec, volunteers: list[str], community_id: str, seed: int) -> None:
     """Record new events with their attendance, cancel some, until killed."""
-    from sltcore import attendance, events
+    from sltcore.services import attendance, events
 
     rng = random.Random(seed + os.getpid())
     store = open_spec(spec, lease_ttl=2.0)

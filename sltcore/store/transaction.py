@@ -15,6 +15,7 @@ a backend supplies only the storage primitives below.
 
 from __future__ import annotations
 
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -35,6 +36,7 @@ class Transaction(ABC):
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.writes = 0  # rows written (data and audit), so an empty action costs nothing
+        self.action_id = f"act-{secrets.token_hex(8)}"  # on every audit row of this action
 
     # --- storage primitives a backend supplies ----------------------------------------------
 
@@ -60,6 +62,8 @@ class Transaction(ABC):
     # --- the writes, the same on every backend ----------------------------------------------
 
     def _audit(self, audits: list[Row]) -> None:
+        for a in audits:
+            a["action_id"] = self.action_id
         if audits:
             self._insert(table(AUDIT_TABLE), audits)
             self.writes += len(audits)

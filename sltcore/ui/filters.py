@@ -12,7 +12,8 @@ import os
 import pandas as pd
 import streamlit as st
 
-from sltcore import analytics, clock
+from sltcore import clock
+from sltcore.services import analytics
 from sltcore.store import Store
 from sltcore.ui import _CONFIG_VARS, attempt, get_store, tr
 from sltcore.ui.shell import first_run

@@ -13,12 +13,12 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from sltcore import attendance
 from sltcore.auth import Actor
 from sltcore.errors import ValidationError
+from sltcore.exports.report import csv_safe
 from sltcore.refs import sorted_options
-from sltcore.report import csv_safe
 from sltcore.schema import TABLE_BY_KEY, Table
+from sltcore.services import attendance
 from sltcore.ui import attempt, lang, show_error, tables, tr
 from sltcore.ui.forms import lang_key, lang_keys
 

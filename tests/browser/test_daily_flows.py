@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sltcore import clock, demo, events, volunteers
+from sltcore import clock, demo
 from sltcore.identity import mask_phone
+from sltcore.services import events, volunteers
 from sltcore.store.local import LocalStore
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@
 Every text cell is written with `write_string`, never as a formula, so a name typed as `=1+1`
 stays the text `=1+1` in Excel, WPS and LibreOffice; the CSV export, which those programs do
 evaluate, prefixes a `'` to any cell starting with = + - @ (or their full-width forms), tab or
-CR (OWASP ASVS 1.2.10). Numbers come from `sltcore.analytics`, so the workbook and the
+CR (OWASP ASVS 1.2.10). Numbers come from `sltcore.services.analytics`, so the workbook and the
 dashboard always agree.
 """
 
@@ -21,9 +21,10 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from sltcore import analytics, clock, i18n, stars
+from sltcore import clock, i18n
 from sltcore.schema import CATEGORY, MEMBERSHIP, Field
 from sltcore.schema import table as schema_table
+from sltcore.services import analytics, stars
 
 FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 _CATEGORY = Field("category", "", "", "choice", choices=CATEGORY)

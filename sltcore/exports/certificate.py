@@ -30,11 +30,12 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from sltcore import analytics, clock, i18n
+from sltcore import clock, i18n
 from sltcore.auth import Actor
 from sltcore.errors import DeskError
 from sltcore.identity import mask_id
 from sltcore.schema import CATEGORY, Field, table
+from sltcore.services import analytics
 from sltcore.store.base import Row, Store
 from sltcore.store.transaction import Transaction
 

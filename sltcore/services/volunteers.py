@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 
 from sltcore import clock, identity
-from sltcore.attendance import team_names_by_volunteer
 from sltcore.codec import row_from_frame
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.schema import table
-from sltcore.stars import YEARLY_MINIMUM_HOURS, StarProgress, star_level, star_progress
+from sltcore.services.attendance import team_names_by_volunteer
+from sltcore.services.stars import YEARLY_MINIMUM_HOURS, StarProgress, star_level, star_progress
 
 Frames = Mapping[str, pd.DataFrame]
 

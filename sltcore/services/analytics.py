@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from sltcore import stars
 from sltcore.codec import empty_frame
 from sltcore.schema import CATEGORY, COMMUNITY_NAMES, table
+from sltcore.services import stars
 
 PERIOD_KINDS = ("this_month", "last_month", "this_quarter", "this_year", "service_months", "custom")
 FIGURES = ("registered", "active", "hours", "events", "hours_per_active", "new_registrations")

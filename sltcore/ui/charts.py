@@ -1,4 +1,4 @@
-"""Altair charts of the dashboard, built only from the small frames of `sltcore.analytics`.
+"""Altair charts of the dashboard, built only from the small frames of `sltcore.services.analytics`.
 
 Each community keeps one colour in every chart (a leader learns "orange is 幸福二村" once);
 charts that are not about communities use neutral colours so they are never mistaken for one.
@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 import altair as alt
 import pandas as pd
 
-from sltcore import analytics, i18n
+from sltcore import i18n
 from sltcore.schema import CATEGORY, COMMUNITY_NAMES, PROGRAMME_KIND, Field
+from sltcore.services import analytics
 
 MAX_ROWS = 1000
 # Tableau 10, readable on white and distinct for common colour-vision deficiencies.
