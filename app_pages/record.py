@@ -7,7 +7,7 @@ import streamlit as st
 from sltcore import clock, i18n
 from sltcore.schema import table
 from sltcore.services import attendance, events
-from sltcore.services.attendance import AttendanceRefused
+from sltcore.services.attendance import AttendanceRefused, NeedsConfirmation
 from sltcore.ui import after_write, current_actor, get_store, lang, show_error, tr
 from sltcore.ui.forms import field_input, lang_key
 from sltcore.ui.kit import (
@@ -21,6 +21,7 @@ from sltcore.ui.kit import (
     volunteer_picker,
 )
 from sltcore.ui.shell import first_run
+from sltcore.ui.text import md_lines
 
 EVENT_FIELDS_TOP = ("title",)
 EVENT_FIELDS_WHEN = ("date", "start_time", "end_time")
@@ -210,10 +211,17 @@ content = right.text_area(
     key=f"{k}content",
 )
 
-if st.button(tr("record.submit"), type="primary", icon=":material/save:", key=f"{k}submit"):
-    if mode == "existing" and not event_id:
-        st.error(tr("record.pick_event"), icon=":material/warning:")
-        st.stop()
+confirm_key = f"{k}confirm"  # a valid entry that looks wrong, waiting for the user
+
+
+def _use_existing(existing_id: str) -> None:
+    """Record at the event that already exists (runs before the widgets are drawn)."""
+    st.session_state[mode_key] = "existing"
+    st.session_state[event_key] = existing_id
+    st.session_state.pop(confirm_key, None)
+
+
+def _save(confirmed: tuple[str, ...] = ()) -> None:
     if new_event is not None:
         new_event["service_object"] = service_object or None
         new_event["content"] = content or None
@@ -227,17 +235,40 @@ if st.button(tr("record.submit"), type="primary", icon=":material/save:", key=f"
             new_event=new_event,
             service_object=service_object or None,
             content=content or None,
+            confirmed=confirmed,
         )
     except AttendanceRefused as err:
-        st.error(f"**{tr('record.refused')}**\n\n{err.message(lg)}", icon=":material/warning:")
+        st.session_state.pop(confirm_key, None)
+        st.error(f"**{tr('record.refused')}**\n\n{md_lines(err.message(lg))}",
+                 icon=":material/warning:")  # fmt: skip
+    except NeedsConfirmation as question:
+        st.session_state[confirm_key] = question
     except Exception as err:
         show_form_error(err)
     else:
+        st.session_state.pop(confirm_key, None)
         st.session_state["record.last"] = saved
         st.session_state["record.gen"] = gen + 1
         after_write()
         flash(tr("record.toast", count=saved.count, hours=i18n.fmt_hours(saved.total_hours, lg)))
         st.rerun()
+
+
+if st.button(tr("record.submit"), type="primary", icon=":material/save:", key=f"{k}submit"):
+    _save()
+question = st.session_state.get(confirm_key)
+if question is not None:
+    with st.container(border=True):
+        st.warning(f"**{tr('record.confirm.title')}**\n\n{md_lines(question.message(lg))}",
+                   icon=":material/help:")  # fmt: skip
+        left, right = st.columns(2)
+        if question.duplicate_ids:
+            left.button(tr("record.confirm.use_existing"), icon=":material/event:",
+                        on_click=_use_existing, args=(question.duplicate_ids[0],),
+                        key=f"{k}confirm.existing")  # fmt: skip
+        if right.button(tr("record.confirm.save_anyway"), icon=":material/save:",
+                        key=f"{k}confirm.save"):  # fmt: skip
+            _save(tuple(question.kinds))
 
 st.divider()
 st.caption(tr("record.footer"))

@@ -182,10 +182,9 @@ def test_refused_over_24_hours_a_day_counting_earlier_records(world):
     store.append("service_records", [record_row(a, 20.0, DAY)], SYSTEM)
     msg = _refused(world, [(a["id"], 5.0)])
     assert "王秀英" in msg and "20" in msg and "25" in msg and "24小时" in msg
-    # 4 more hours is exactly 24: allowed
-    attendance.record(
-        store, store.read_all(), [(a["id"], 4.0)], SYSTEM, event_id=world["event"]["id"]
-    )
+    # 4 more hours is exactly 24: allowed (longer than the 2.5-hour event: confirmed)
+    attendance.record(store, store.read_all(), [(a["id"], 4.0)], SYSTEM,
+                      event_id=world["event"]["id"], confirmed=("over_duration",))  # fmt: skip
 
 
 def test_refused_future_date_creates_no_event(world):
@@ -369,3 +368,29 @@ def test_refusal_messages_exist_in_english(world):
             store, store.read_all(), [(a, 0.0)], SYSTEM, event_id=world["event"]["id"]
         )
     assert err.value.message("en").startswith("- 王秀英: hours must be more than 0")
+
+
+def test_a_duplicate_new_event_is_asked_about_inside_the_transaction_too(world):
+    """Another session created the same event after this form was read: still asked."""
+    store = world["store"]
+    a = world["people"][0]["id"]
+    frames = store.read_all()  # read before the other session's event exists
+    same = {"title": "楼道清理", "date": DAY, "community_id": world["com"]["id"],
+            "category": "green", "status": "done"}  # fmt: skip
+    store.append("events", [same], SYSTEM)
+    with pytest.raises(attendance.NeedsConfirmation) as info:
+        attendance.record(store, frames, [(a, 1.0)], SYSTEM, new_event=same)
+    assert info.value.kinds == ["duplicate"] and len(info.value.duplicate_ids) == 1
+    assert len(store.read("events")) == 2 and store.read("service_records").empty
+    attendance.record(store, frames, [(a, 1.0)], SYSTEM, new_event=same,
+                      confirmed=("duplicate",))  # fmt: skip
+    assert len(store.read("events")) == 3
+
+
+def test_a_cancelled_event_of_the_same_name_is_no_duplicate(world):
+    store = world["store"]
+    same = {"title": "楼道清理", "date": DAY, "community_id": world["com"]["id"],
+            "category": "green", "status": "cancelled"}  # fmt: skip
+    store.append("events", [same], SYSTEM)
+    frames = store.read_all()
+    assert attendance.duplicates_of(frames, {**same, "status": "done"}) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -343,3 +344,96 @@ def test_a_coordinator_sees_only_their_communities(desk):
     assert at.selectbox(key=f"{K}event").options == ["2026年11月28日 · 垃圾分类宣传 · 幸福一村"]
     at.radio(key=f"{K}mode").set_value("new").run()
     assert at.selectbox(key=f"{K}new.community_id").options == ["幸福一村"]
+
+
+# --- what looks like a mistake is asked about; every problem at once (issue: browser fixes) ---
+
+
+def shown(value: str) -> str:
+    """What a reader sees of a Markdown body: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def _new_event_form(at: AppTest, desk: dict, title: str) -> None:
+    at.radio(key=f"{K}mode").set_value("new").run()
+    at.text_input(key=f"{K}new.title").input(title).run()
+    at.date_input(key=f"{K}new.date").set_value(DAY).run()
+    at.selectbox(key=f"{K}new.community_id").set_value(desk["com"]["id"]).run()
+    at.selectbox(key=f"{K}new.category").set_value("green").run()
+
+
+def test_a_new_event_like_an_existing_one_asks_and_can_use_the_existing(desk):
+    a = desk["people"][0]["id"]
+    at = open_page()
+    _new_event_form(at, desk, "垃圾分类宣传")  # same title, day and community as desk's event
+    pick_people(at, "王", [a])
+    at.number_input(key=f"{K}h.{a}").set_value(2.0).run()
+    submit(at)
+    assert "已有一个同名、同社区的活动“垃圾分类宣传”" in shown(at.warning[0].value)
+    assert len(desk["store"].read("events")) == 1 and len(records(desk["store"])) == 0
+    at.button(key=f"{K}confirm.existing").click().run()
+    assert at.radio(key=f"{K}mode").value == "existing"
+    assert at.selectbox(key=f"{K}event").value == desk["event"]["id"]
+    pick_people(at, "王", [a])
+    submit(at)
+    rec = records(desk["store"])
+    assert list(rec["event_id"]) == [desk["event"]["id"]], "credited once, at the existing event"
+    assert len(desk["store"].read("events")) == 1
+
+
+def test_a_new_event_like_an_existing_one_can_still_be_saved_when_confirmed(desk):
+    a = desk["people"][0]["id"]
+    at = open_page()
+    _new_event_form(at, desk, "垃圾分类宣传")
+    pick_people(at, "王", [a])
+    at.number_input(key=f"{K}h.{a}").set_value(2.0).run()
+    submit(at)
+    at.button(key=f"{K}confirm.save").click().run()
+    assert not at.exception
+    assert len(desk["store"].read("events")) == 2 and len(records(desk["store"])) == 1
+
+
+def test_hours_above_the_event_duration_need_a_confirmation_naming_them(desk):
+    a, b = desk["people"][0]["id"], desk["people"][1]["id"]
+    at = open_page()
+    fill_existing(at, desk, [a, b])  # 09:00-11:30: 2.5 hours
+    at.number_input(key=f"{K}h.{a}").set_value(20.0).run()
+    submit(at)
+    text = shown(at.warning[0].value)
+    assert "王秀英 20 小时" in text and "2.5 小时" in text and "李强" not in text
+    assert len(records(desk["store"])) == 0
+    at.button(key=f"{K}confirm.save").click().run()
+    rec = records(desk["store"]).set_index("volunteer_id")
+    assert rec.loc[a, "hours"] == 20.0 and rec.loc[b, "hours"] == 2.5
+
+
+def test_every_problem_of_the_form_is_shown_at_once(desk):
+    a = desk["people"][0]["id"]
+    at = open_page()
+    at.radio(key=f"{K}mode").set_value("new").run()  # no title, no community, no category
+    pick_people(at, "王", [a])
+    at.number_input(key=f"{K}h.{a}").set_value(None).run()
+    submit(at)
+    text = shown(at.error[0].value)
+    for words in ("活动名称：必填", "社区：必填", "服务类别：必填", "王秀英：请填写服务时长"):
+        assert words in text, (words, text)
+    assert len(desk["store"].read("events")) == 1 and len(records(desk["store"])) == 0
+
+
+def test_no_event_and_no_people_are_reported_together(desk):
+    at = open_page()
+    submit(at)
+    text = shown(at.error[0].value)
+    assert "请先在 ① 中选择一个活动" in text and "请至少选择一名参加的志愿者" in text
+
+
+def test_a_name_typed_as_markdown_shows_literally_in_a_refusal(desk):
+    store = desk["store"]
+    odd = volunteer(store, desk["com"]["id"], name="![x](http://evil.example/x.png)")
+    at = open_page()
+    at.selectbox(key=f"{K}event").set_value(desk["event"]["id"]).run()
+    at.text_input(key=f"{K}people.q").input("evil").run()
+    at.multiselect(key=f"{K}people.ids").set_value([odd["id"]]).run()
+    at.number_input(key=f"{K}h.{odd['id']}").set_value(-1.0).run()
+    submit(at)
+    assert "\\!\\[x\\]\\(http\\:" in at.error[0].value, "escaped: rendered as typed, not an image"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,7 @@ from sltcore.refs import titles
 from sltcore.schema import table
 from sltcore.store.base import Row, Store
 from sltcore.store.transaction import Transaction
-from sltcore.validation import MAX_HOURS_PER_DAY
+from sltcore.validation import MAX_HOURS_PER_DAY, clean_row
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,121 @@ def event_row(frames: Mapping[str, pd.DataFrame], event_id: str) -> dict[str, An
     return row_from_frame(table("events"), hit.iloc[0].to_dict())
 
 
+def _new_event_fields(new_event: Mapping[str, Any]) -> tuple[dict[str, Any], list[Refusal]]:
+    """The typed event's fields, checked like the store will, as refusals naming the field."""
+    raw = {"status": "done", **dict(new_event)}
+    if isinstance(raw.get("date"), pd.Timestamp):
+        raw["date"] = raw["date"].date()
+    t = table("events")
+    row, problems = clean_row(t, raw, None)
+    out = []
+    for p in problems:
+        f = t.field(p.field) if p.field and t.has(p.field) else None
+        out.append(Refusal(None, f"{f.zh}：{p.zh}" if f else p.zh,
+                           f"{f.en}: {p.en}" if f else p.en))  # fmt: skip
+    event = {k: v for k, v in raw.items() if k in t.keys} if problems else row
+    return event, out
+
+
+def _same_key(event: Mapping[str, Any]) -> tuple[str, Any, Any]:
+    return (str(event.get("title") or "").strip(), event.get("date"), event.get("community_id"))
+
+
+def duplicates_of(frames: Mapping[str, pd.DataFrame], event: Mapping[str, Any]) -> list[str]:
+    """Live, not cancelled events with the same title, date and community as `event`: saving
+    a second one would credit the same people twice for one activity."""
+    ev = frames["events"]
+    if ev.empty or not _same_key(event)[0]:
+        return []
+    title, day, community = _same_key(event)
+    hit = ev[
+        (ev["title"].fillna("").str.strip() == title)
+        & (ev["date"].dt.date == day)
+        & (ev["community_id"] == community)
+        & (ev["status"] != "cancelled")
+    ]
+    return hit["id"].tolist()
+
+
+def _same_events(tx: Transaction, event: Mapping[str, Any]) -> list[str]:
+    title, day, community = _same_key(event)
+    return [
+        e["id"]
+        for e in tx.select("events", date=day, community_id=community)
+        if str(e.get("title") or "").strip() == title and e.get("status") != "cancelled"
+    ]
+
+
+def over_duration(
+    event: Mapping[str, Any], attendees: Sequence[tuple[str, float | None]]
+) -> tuple[float | None, list[tuple[str, float]]]:
+    """The event's duration and who is given more hours than it lasted (travel is not
+    service time: 《中国注册志愿者管理办法》 art. 14), for the user to confirm."""
+    from sltcore.services.events import duration_hours
+
+    duration = duration_hours(event.get("start_time"), event.get("end_time"))
+    if not duration:
+        return None, []
+    return duration, [(v, float(h)) for v, h in attendees if h and h > duration + 1e-9]
+
+
+def confirmations(
+    frames: Mapping[str, pd.DataFrame],
+    event: Mapping[str, Any],
+    attendees: Sequence[tuple[str, float | None]],
+    names: Mapping[str, str],
+    is_new: bool,
+) -> list[str]:
+    """What the user must confirm before this (valid) entry is saved."""
+    out = []
+    if is_new and duplicates_of(frames, event):
+        out.append("duplicate")
+    if over_duration(event, attendees)[1]:
+        out.append("over_duration")
+    return out
+
+
+class NeedsConfirmation(DeskError):
+    """Valid, but it looks like a mistake; nothing was written. `kinds` are what to confirm:
+    "duplicate" (an event like this exists: `duplicate_ids`), "over_duration" (`over`:
+    (name, hours) above the event's `duration`)."""
+
+    def __init__(
+        self,
+        frames: Mapping[str, pd.DataFrame],
+        event: Mapping[str, Any],
+        attendees: Sequence[tuple[str, float | None]],
+        names: Mapping[str, str],
+        is_new: bool,
+        duplicate_ids: Sequence[str] | None = None,
+    ) -> None:
+        self.duplicate_ids = list(
+            duplicate_ids if duplicate_ids is not None else
+            (duplicates_of(frames, event) if is_new else [])
+        )  # fmt: skip
+        self.duration, over = over_duration(event, attendees)
+        self.over = [(names.get(v, v), h) for v, h in over]
+        self.kinds = (["duplicate"] if self.duplicate_ids else []) + (
+            ["over_duration"] if self.over else []
+        )
+        super().__init__(self._text("zh", event), self._text("en", event))
+
+    def _text(self, lang: str, event: Mapping[str, Any]) -> str:
+        lines = []
+        if self.duplicate_ids:
+            day = event.get("date")
+            when = i18n.fmt_date(day, lang) if isinstance(day, dt.date) else ""
+            lines.append(i18n.t("record.confirm.duplicate", lang, date=when,
+                                title=str(event.get("title") or "")))  # fmt: skip
+        if self.over:
+            who = ("、" if lang == "zh" else ", ").join(
+                f"{n} {i18n.fmt_hours(h, lang)}" for n, h in self.over
+            )
+            lines.append(i18n.t("record.confirm.over", lang, people=who,
+                                duration=i18n.fmt_hours(self.duration or 0, lang)))  # fmt: skip
+        return "\n\n".join(lines)
+
+
 def record(
     store: Store,
     frames: Mapping[str, pd.DataFrame],
@@ -277,32 +392,45 @@ def record(
     content: str | None = None,
     recorder: str | None = None,
     today: dt.date | None = None,
+    confirmed: Collection[str] = (),
 ) -> Saved:
     """Save one event's attendance; raises AttendanceRefused (nothing written) on any rule.
 
-    Either `event_id` (a stored event) or `new_event` (its fields, created here) is given.
+    Either `event_id` (a stored event) or `new_event` (its fields, created here) is given;
+    neither is a refusal like any other ("choose an event"), reported with all the others.
+    An entry that is valid but looks wrong raises NeedsConfirmation, nothing written, until
+    the user confirms it (`confirmed` holds "duplicate" and/or "over_duration").
     `frames` serve the friendly check that names people; the write is one transaction that
     creates the new event (if any) and appends every record, so a record the store refuses
     leaves no event behind. A stored event is read inside the transaction: the records copy
     its date and community as they are then, and a cancelled one is refused.
     """
-    if (event_id is None) == (new_event is None):
-        raise ValueError("give exactly one of event_id and new_event")
+    if event_id is not None and new_event is not None:
+        raise ValueError("give at most one of event_id and new_event")
+    refusals: list[Refusal] = []
     if event_id is not None:
         event = event_row(frames, event_id)
+    elif new_event is not None:
+        event, found = _new_event_fields(new_event)
+        refusals += found
     else:
-        event = {"status": "done", **dict(new_event or {})}
-        if isinstance(event.get("date"), pd.Timestamp):
-            event["date"] = event["date"].date()
+        event = {}
+        refusals.append(_refusal(None, "record.pick_event"))
     ids = [v for v, _ in attendees]
     names, archived = _names_and_archived(store, frames, ids)
-    refusals = check(frames, event, attendees, names, archived, today)
-    if refusals:
+    refusals += check(frames, event, attendees, names, archived, today)
+    if refusals:  # every problem of the form at once, not one round at a time
         raise AttendanceRefused(refusals)
+    questions = set(confirmations(frames, event, attendees, names, new_event is not None))
+    if questions - set(confirmed):
+        raise NeedsConfirmation(frames, event, attendees, names, new_event is not None)
     recorded_by = recorder or actor.display_name or actor.username
 
     def write(tx: Transaction) -> tuple[Row, bool, list[Row]]:
         if new_event is not None:
+            if "duplicate" not in confirmed and (same := _same_events(tx, event)):
+                # Created by someone else since the form was read: ask again, with that event.
+                raise NeedsConfirmation(frames, event, attendees, names, True, same)
             ev = tx.append("events", [event])[0]
         else:
             ev = tx.get("events", str(event_id))

@@ -124,6 +124,24 @@ TEXTS = {
         "保存后记录立即计入志愿者的服务时长和星级；撤销只会归档这一次保存的记录。",
         "Saved records count towards hours and stars at once; undo archives only this entry.",
     ),
+    "record.confirm.title": (
+        "请确认后再保存（尚未保存）",
+        "Please confirm before saving (not saved yet)",
+    ),
+    "record.confirm.duplicate": (
+        "{date}已有一个同名、同社区的活动“{title}”。再新建一个会让同一批人重复计时。"
+        "是改用已有的活动，还是确实是另一次活动？",
+        "There is already an event “{title}” on {date} in this community. A second one would "
+        "credit the same people twice. Use the existing event, or is this really another one?",
+    ),
+    "record.confirm.over": (
+        "以下时长超过了活动本身的{duration}：{people}。服务时长只计实际服务时间，不含路途"
+        "（管理办法第十四条）。请核对；如确实无误，再确认保存。",
+        "These hours are longer than the event itself ({duration}): {people}. Only actual "
+        "service time counts, not travel (art. 14). Check them; confirm if they are right.",
+    ),
+    "record.confirm.use_existing": ("改用已有的活动", "Use the existing event"),
+    "record.confirm.save_anyway": ("确认无误，保存", "They are right: save"),
     "record.rule.no_attendees": ("请至少选择一名参加的志愿者。", "Pick at least one attendee."),
     "record.rule.future": (
         "活动日期{date}晚于今天。尚未发生的服务不能记录时长，请核对日期。",
