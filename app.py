@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sltcore.ui import get_store, lang, tr
+from sltcore.ui import lang, store_or_error, tr
 from sltcore.ui.shell import sidebar
 
 st.set_page_config(page_title="三里屯志愿服务工作台", page_icon="🤝", layout="wide")
@@ -74,5 +74,7 @@ pages = {
 # Chinese page; the forms say what to do in their own words.
 st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 navigation = st.navigation(pages)
-sidebar(get_store(), lang())
+# The sidebar (language, storage) draws even when the store cannot open: the page then says
+# why, in the chosen language, and how to fall back to the local database.
+sidebar(store_or_error(), lang())
 navigation.run()

@@ -24,6 +24,7 @@ TEXTS = {
     "sidebar.backend_line": ("数据存储：{backend}", "Storage: {backend}"),
     "sidebar.backend.local": ("本地数据库（无需设置）", "Local database (no set-up)"),
     "sidebar.backend.gsheets": ("Google 表格", "Google Sheet"),
+    "sidebar.backend.failed": ("未能打开（原因见右侧）", "could not open (see the page)"),
     "user.default": ("管理员", "Administrator"),
     "sidebar.user_line": ("当前账号：{user}", "Signed in as: {user}"),
     "sidebar.read_at": ("数据读取于 {time}", "Data read at {time}"),

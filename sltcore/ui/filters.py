@@ -7,21 +7,20 @@ never mutated), so a rerun with cached filters costs the same at 1,000 or 100,00
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pandas as pd
 import streamlit as st
 
-from sltcore import analytics, clock
+from sltcore import analytics, clock, config
 from sltcore.store import Store
-from sltcore.ui import _CONFIG_VARS, attempt, get_store, tr
+from sltcore.ui import attempt, get_store, tr
 from sltcore.ui.shell import first_run
 
 CACHE_TTL_SECONDS = 600
 
 
 def store_key(store: Store) -> str:
-    return store.backend + "|" + "|".join(os.environ.get(v, "") for v in _CONFIG_VARS)
+    return store.backend + "|" + config.fingerprint()
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sltcore.errors import DeskError
 from sltcore.store import Store
 from sltcore.ui import after_write, attempt, current_actor, tables, tr
 
 LANG_OPTIONS = {"zh": "中文", "en": "English"}
 
 
-def sidebar(store: Store, current_lang: str) -> None:
+def sidebar(store: Store | DeskError, current_lang: str) -> None:
+    """Language and storage status. `store` is the configuration problem instead when the
+    store could not open: the language can still be switched, and the page says why."""
     with st.sidebar:
         st.markdown(f"### {tr('app.title')}")
         choice = st.segmented_control(
@@ -23,6 +26,9 @@ def sidebar(store: Store, current_lang: str) -> None:
         if choice and choice != current_lang:
             st.session_state["lang"] = choice
             st.rerun()
+        if isinstance(store, DeskError):
+            st.caption(tr("sidebar.backend_line", backend=tr("sidebar.backend.failed")))
+            return
         info = store.describe()
         backend = tr(f"sidebar.backend.{info['backend']}")
         st.caption(tr("sidebar.backend_line", backend=backend), help=info.get("where"))
