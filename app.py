@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sltcore.ui import lang, store_or_error, tr
+from sltcore.ui import init_lang, store_or_error, tr
 from sltcore.ui.shell import sidebar
 
 st.set_page_config(page_title="三里屯志愿服务工作台", page_icon="🤝", layout="wide")
-
-if "lang" not in st.session_state:
-    st.session_state["lang"] = "zh"
+lang = init_lang()  # the session's choice, else ?lang= in the address; kept in the address
 
 pages = {
     tr("nav.section.daily"): [
@@ -76,5 +74,5 @@ st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 navigation = st.navigation(pages)
 # The sidebar (language, storage) draws even when the store cannot open: the page then says
 # why, in the chosen language, and how to fall back to the local database.
-sidebar(store_or_error(), lang())
+sidebar(store_or_error(), lang)
 navigation.run()

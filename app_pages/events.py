@@ -12,7 +12,7 @@ from sltcore import attendance, clock, events, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr, with_lang
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
     community_options,
@@ -181,7 +181,7 @@ def show_event(event_id: str) -> None:
             "app_pages/record.py",
             label=tr("events.record_here"),
             icon=":material/edit_note:",
-            query_params={"event": event_id},
+            query_params=with_lang({"event": event_id}),
         )
     count, hours = events.records_count(frames, event_id)
     with st.expander(tr("events.edit"), icon=":material/edit:"):

@@ -12,7 +12,7 @@ from sltcore.refs import sorted_options
 from sltcore.schema import table
 from sltcore.stars import stars_text
 from sltcore.store import archive
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr, with_lang
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
     community_options,
@@ -90,7 +90,7 @@ def _submit(values: dict[str, Any] | None, target: dict[str, Any] | None) -> Non
                 "app_pages/volunteers.py",
                 label=dup.name,
                 icon=":material/person:",
-                query_params={"vol": dup.volunteer_id},
+                query_params=with_lang({"vol": dup.volunteer_id}),
             )
         a, b = st.columns(2)
         if a.button(tr("volunteers.dup.confirm"), type="primary", key="volunteers.dup.ok"):
@@ -254,7 +254,7 @@ def show_profile(vol_id: str) -> None:
         "app_pages/record.py",
         label=tr("volunteers.record_link"),
         icon=":material/edit_note:",
-        query_params={"vol": vol_id},
+        query_params=with_lang({"vol": vol_id}),
     )
 
     left, right = st.columns(2)
@@ -303,7 +303,7 @@ def show_profile(vol_id: str) -> None:
                     "app_pages/teams.py",
                     label=f"{t['name']}（{t['role']}）",
                     icon=":material/groups:",
-                    query_params={"team": t["team_id"]},
+                    query_params=with_lang({"team": t["team_id"]}),
                 )
 
     st.subheader(tr("volunteers.events", count=len(p.events)))

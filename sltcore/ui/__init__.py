@@ -25,8 +25,39 @@ T = TypeVar("T")
 CACHE_TTL_SECONDS = 300
 
 
+LANG_PARAM = "lang"  # ?lang=en in the address
+
+
 def lang() -> str:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def keep_lang_in_url() -> None:
+    """`?lang=en` in the address while English is chosen (Chinese, the default, needs none),
+    so a reload, a new tab or a bookmark keeps the language until accounts remember it."""
+    chosen = lang()
+    if chosen == i18n.DEFAULT_LANG:
+        if LANG_PARAM in st.query_params:
+            del st.query_params[LANG_PARAM]
+    elif st.query_params.get(LANG_PARAM) != chosen:
+        st.query_params[LANG_PARAM] = chosen
+
+
+def init_lang() -> str:
+    """The language of this run: the session's choice; on a new session the address's
+    `?lang=`; else Chinese. Navigating between pages drops the address's parameters, so it is
+    written back on every run."""
+    if st.session_state.get("lang") not in i18n.LANGS:
+        asked = st.query_params.get(LANG_PARAM)
+        st.session_state["lang"] = asked if asked in i18n.LANGS else i18n.DEFAULT_LANG
+    keep_lang_in_url()
+    return lang()
+
+
+def with_lang(params: dict[str, str]) -> dict[str, str]:
+    """Query parameters of a link, with the language when it is not the default one."""
+    chosen = lang()
+    return params if chosen == i18n.DEFAULT_LANG else {**params, LANG_PARAM: chosen}
 
 
 def tr(key: str, **kw: Any) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from sltcore.errors import DeskError
 from sltcore.store import Store
-from sltcore.ui import after_write, attempt, current_actor, tables, tr
+from sltcore.ui import after_write, attempt, current_actor, keep_lang_in_url, tables, tr
 
 LANG_OPTIONS = {"zh": "中文", "en": "English"}
 
@@ -25,6 +25,7 @@ def sidebar(store: Store | DeskError, current_lang: str) -> None:
         )
         if choice and choice != current_lang:
             st.session_state["lang"] = choice
+            keep_lang_in_url()
             st.rerun()
         if isinstance(store, DeskError):
             st.caption(tr("sidebar.backend_line", backend=tr("sidebar.backend.failed")))
