@@ -2,6 +2,7 @@
 
 TEXTS = {
     "app.title": ("三里屯街道志愿服务工作台", "Sanlitun Volunteer Desk"),
+    "app.title.short": ("三里屯志愿服务工作台", "Sanlitun Volunteer Desk"),
     "app.subtitle": (
         "志愿者、活动、服务时长与公益储蓄",
         "Volunteers, events, service hours, time bank",
