@@ -112,6 +112,15 @@ def main() -> None:
         )
     )
     _figures(data["figures"], language)
+    waiting = data["unconfirmed"].iloc[0]
+    if waiting["records"]:
+        st.caption(
+            tr(
+                "dash.unconfirmed",
+                hours=i18n.fmt_hours(float(waiting["hours"]), language),
+                count=int(waiting["records"]),
+            )
+        )
     if charts.is_empty("by_community", data["by_community"]):
         st.info(tr("dash.empty.period"), icon=":material/inbox:")
     for row in LAYOUT:

@@ -158,18 +158,31 @@ def show_event(event_id: str) -> None:
     people = events.attendance(frames, event_id)
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("events.metric.people"), f"{len(people)} {tr('unit.people')}")
-    m2.metric(tr("events.metric.hours"), i18n.fmt_hours(float(people["hours"].sum()), lg))
+    waiting = people[~people["confirmed"]]
+    counted = float(people.loc[people["confirmed"], "hours"].sum())
+    m2.metric(tr("events.metric.hours"), i18n.fmt_hours(counted, lg))
     m3.metric(tr("events.metric.status"), ev_table.field("status").choice_label(row["status"], lg))
+    if not waiting.empty:
+        st.info(
+            tr(
+                "hours.unconfirmed.note",
+                hours=i18n.fmt_hours(float(waiting["hours"].sum()), lg),
+                count=len(waiting),
+            ),
+            icon=":material/pending_actions:",
+        )
     st.subheader(tr("events.attendance"))
     if people.empty:
         st.info(tr("events.attendance.none"), icon=":material/info:")
     else:
+        labels = {True: tr("hours.confirmed.yes"), False: tr("hours.confirmed.no")}
         table_view(
-            people,
+            people.assign(confirmed_label=people["confirmed"].map(labels)),
             {
                 "name": tr("events.col.name"),
                 "mobile": tr("events.col.mobile"),
                 "hours": st.column_config.NumberColumn(tr("events.col.hours"), format="%.1f"),
+                "confirmed_label": tr("hours.col.confirmed"),
                 "content": tr("events.col.content"),
                 "recorder": tr("events.col.recorder"),
             },

@@ -80,6 +80,15 @@ def main() -> None:
         for s, e in period.ranges
     )
     st.caption(f"{tr('reports.stars.period')}：{dates}")
+    waiting = df[df["hours_unconfirmed"] > 0]
+    if not waiting.empty:
+        st.caption(
+            tr(
+                "stars.unconfirmed",
+                people=len(waiting),
+                hours=i18n.fmt_hours(float(waiting["hours_unconfirmed"].sum()), language),
+            )
+        )
 
     counts = df["level"].value_counts()
     for col, level in zip(st.columns(5), range(1, 6), strict=True):

@@ -234,6 +234,15 @@ def show_profile(vol_id: str) -> None:
                 left=i18n.fmt_hours(p.progress.hours_to_next, lg),
             ),
         )
+    if p.hours_unconfirmed > 0:
+        st.info(
+            tr(
+                "hours.unconfirmed.note",
+                hours=i18n.fmt_hours(p.hours_unconfirmed, lg),
+                count=p.records_unconfirmed,
+            ),
+            icon=":material/pending_actions:",
+        )
     year_hours = i18n.fmt_hours(p.hours_year, lg)
     if p.minimum_met:
         st.success(
@@ -310,12 +319,18 @@ def show_profile(vol_id: str) -> None:
     if p.events.empty:
         st.caption(tr("volunteers.events.none"))
     else:
+        shown = p.events.assign(
+            confirmed=p.events["confirmed"].map(
+                {True: tr("hours.confirmed.yes"), False: tr("hours.confirmed.no")}
+            )
+        )
         table_view(
-            p.events,
+            shown,
             {
                 "date": st.column_config.DateColumn(tr("volunteers.col.date"), format="YYYY-MM-DD"),
                 "title": tr("volunteers.col.event"),
                 "hours": st.column_config.NumberColumn(tr("volunteers.col.hours"), format="%.1f"),
+                "confirmed": tr("hours.col.confirmed"),
                 "community": tr("volunteers.col.community"),
                 "content": tr("events.col.content"),
             },

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sltcore import clock, i18n
+from sltcore import clock, hours, i18n
 from sltcore.auth import Actor
 from sltcore.errors import ConflictError, DeskError, NotFoundError, ValidationError
 from sltcore.identity import mask_phone
@@ -71,22 +71,29 @@ def time_range(start: Any, end: Any, lang: str) -> str:
     return f"{a:%H:%M}–{until}"
 
 
-def totals_by_event(records: pd.DataFrame) -> pd.DataFrame:
-    """event_id -> attendees, hours (live records only)."""
-    if records.empty:
+def totals_by_event(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """event_id -> attendees (live volunteers with a live record), the hours that count
+    (`sltcore.hours`), and the `unconfirmed` hours still waiting for the organiser."""
+    counted, pending = hours.split(frames)
+    if counted.empty and pending.empty:
+        empty = pd.Series(dtype=float)
         return pd.DataFrame(
-            {"attendees": pd.Series(dtype="int64"), "hours": pd.Series(dtype=float)}
+            {"attendees": pd.Series(dtype="int64"), "hours": empty, "unconfirmed": empty}
         )
-    grouped = records.dropna(subset=["event_id"]).groupby("event_id")
+    people = pd.concat([counted, pending]).dropna(subset=["event_id"])
     return pd.DataFrame(
-        {"attendees": grouped["volunteer_id"].nunique(), "hours": grouped["hours"].sum()}
-    )
+        {
+            "attendees": people.groupby("event_id")["volunteer_id"].nunique(),
+            "hours": counted.dropna(subset=["event_id"]).groupby("event_id")["hours"].sum(),
+            "unconfirmed": pending.dropna(subset=["event_id"]).groupby("event_id")["hours"].sum(),
+        }
+    ).fillna({"attendees": 0, "hours": 0.0, "unconfirmed": 0.0})
 
 
 def listing(frames: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
     """Every live event with labels and its attendance totals, newest first."""
     ev = frames["events"]
-    sums = totals_by_event(frames["service_records"])
+    sums = totals_by_event(frames)
     start, end = ev["start_time"].fillna(""), ev["end_time"].fillna("")
     next_day = (start != "") & (end != "") & (end < start)  # 'HH:MM' sorts as text
     end = end.mask(next_day, end.map(i18n.t("events.next_day", lang, time="{}").format))
@@ -181,8 +188,9 @@ def recordable(
 
 
 def attendance(frames: Mapping[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
-    """One event's live service records with the volunteer's name and masked phone, and each
-    record's version (to correct or archive it)."""
+    """One event's live service records with the volunteer's name and masked phone, each
+    record's version (to correct or archive it), and whether the organiser confirmed it (an
+    unconfirmed record's hours do not count yet, `sltcore.hours`)."""
     rec = frames["service_records"]
     rec = rec[rec["event_id"] == event_id]
     vols = frames["volunteers"].set_index("id")
@@ -198,6 +206,7 @@ def attendance(frames: Mapping[str, pd.DataFrame], event_id: str) -> pd.DataFram
             "hours": rec["hours"],
             "content": rec["content"].fillna(""),
             "recorder": rec["recorder"].fillna(""),
+            "confirmed": hours.confirmed(rec),
         }
     ).reset_index(drop=True)
 

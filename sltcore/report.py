@@ -22,6 +22,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from sltcore import analytics, clock, i18n, stars
+from sltcore.hours import countable
 from sltcore.schema import CATEGORY, MEMBERSHIP, Field
 from sltcore.schema import table as schema_table
 
@@ -164,12 +165,11 @@ def _records_sheet(
     period: analytics.Period,
     lang: str,
 ) -> int:
-    """The month's service records: exactly the rows the totals are made of (live, confirmed,
-    of a live volunteer), without ID numbers or phone numbers."""
+    """The month's service records: exactly the rows the totals are made of (the hours that
+    count, `sltcore.hours.countable`), without ID numbers or phone numbers."""
     vols = analytics.live_frame(frames, "volunteers").set_index("id")
-    recs = analytics.live_frame(frames, "service_records")
-    keep = recs["confirmed"].fillna(True).astype(bool) & recs["volunteer_id"].isin(vols.index)
-    recs = recs[keep & period.mask(recs["date"])].sort_values(["date", "community_id"])
+    recs = countable(frames)
+    recs = recs[period.mask(recs["date"])].sort_values(["date", "community_id"])
     evs = analytics.live_frame(frames, "events").set_index("id")
     coms = analytics.live_frame(frames, "communities").set_index("id")["name"]
     t = schema_table("service_records")
@@ -229,6 +229,12 @@ def _summary_block(
         _t("reports.wb.change_pct", lang),
     ]
     row = w.table(ws, 3, 0, headers, _figure_rows(fig, lang), ["text", "num", "num", "num", "pct"])
+    waiting = analytics.unconfirmed_hours(p, period, chosen).iloc[0]
+    if waiting["records"]:
+        hours = i18n.fmt_number(float(waiting["hours"]), lang)
+        ws.write_string(row - 1, 0, _t("reports.wb.unconfirmed", lang, hours=hours,
+                                       count=int(waiting["records"])), w.note)  # fmt: skip
+        row += 1
     charts_at = []
     if per_community:
         by = analytics.hours_by_community(p, period, chosen)

@@ -380,6 +380,7 @@ def test_dashboard_frames_are_sized_by_communities_and_months_not_records(frames
         "top": 5,  # v1-v5, everyone with counted hours this year (v5: r11 in March)
         "registrations": 24 * 3,
         "programme": 3,  # P1, P2 and "none"
+        "unconfirmed": 1,  # one line: records, hours and volunteers awaiting confirmation
     }
 
 

@@ -32,6 +32,21 @@ TEXTS = {
         "Showing {period}; compared with {previous}",
     ),
     "dash.range_text": ("{start}至{end}", "{start} – {end}"),
+    "dash.unconfirmed": (
+        "所选时间段内另有 {hours}（{count} 条服务记录）尚待组织方确认，未计入以上数字和图表。",
+        "Another {hours} ({count} service records) in the period await the organiser's "
+        "confirmation and are in none of the figures and charts.",
+    ),
+    "stars.unconfirmed": (
+        "另有 {people} 名志愿者共 {hours} 尚待组织方确认，确认前不计入累计时长和星级。",
+        "Another {hours} of {people} volunteers await the organiser's confirmation and count "
+        "towards no hours or stars until confirmed.",
+    ),
+    "reports.wb.unconfirmed": (
+        "另有 {hours} 小时（{count} 条服务记录）尚待组织方确认，未计入本表。",
+        "Another {hours} h ({count} service records) await the organiser's confirmation and "
+        "are not in this sheet.",
+    ),
     "dash.range_join": ("、", ", "),
     # --- key figures ---------------------------------------------------------------------
     "dash.fig.registered": ("在册志愿者", "Registered volunteers"),
