@@ -340,10 +340,13 @@ def test_report_page_builds_the_monthly_workbook_and_the_star_list(sample_app, s
     at.button(key="reports_stars_build").click().run()
     _ok(at)
     stem, files = at.session_state["reports_stars_files"]
-    assert stem == "star-volunteers-20260101-20261129"
+    assert stem == "20260101-20261129"
+    expected = A.star_list(sample_frames, _period("this_year"))
     rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig"))))
-    assert len(rows) == 1 + len(A.star_list(sample_frames, _period("this_year")))
-    assert files["xlsx"][:2] == b"PK"
+    assert len(rows) == 1 + int((expected["level"] >= 1).sum())  # the starred ones
+    rows = list(csv.reader(io.StringIO(files["hours_csv"].decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(expected)  # everyone, in a separate file
+    assert files["xlsx"][:2] == b"PK" and files["hours_xlsx"][:2] == b"PK"
 
 
 def test_certificate_from_the_reports_page(sample_app):

@@ -223,9 +223,25 @@ TEXTS = {
     "stars.yes": ("是", "yes"),
     "stars.empty": ("没有符合条件的志愿者。", "No volunteer matches."),
     "stars.export": ("导出星级志愿者名单", "Export the star list"),
-    "stars.export.xlsx": ("下载 Excel", "Download Excel"),
-    "stars.export.csv": ("下载 CSV", "Download CSV"),
+    "stars.export.help": (
+        "名单只列出截至统计期末已达一星及以上的志愿者。",
+        "The list holds the volunteers with at least one star by the period's end.",
+    ),
+    "stars.export.xlsx": ("下载星级名单 Excel（{n}人）", "Star list, Excel ({n})"),
+    "stars.export.csv": ("下载星级名单 CSV（{n}人）", "Star list, CSV ({n})"),
     "stars.sheet": ("星级志愿者", "Star volunteers"),
+    "stars.hours.export": ("全部志愿者服务时长", "Hours of every volunteer"),
+    "stars.hours.help": (
+        "另一个文件：统计期末在册的全部志愿者（含尚未评星的）的累计、本期和今年服务时长，"
+        "以及尚待组织方确认、未计入的时长。",
+        "A separate file: every volunteer on the books at the period's end (with or without a "
+        "star), with cumulative, period and year hours, and hours awaiting confirmation.",
+    ),
+    "stars.hours.xlsx": ("下载服务时长 Excel（{n}人）", "Hours, Excel ({n})"),
+    "stars.hours.csv": ("下载服务时长 CSV（{n}人）", "Hours, CSV ({n})"),
+    "stars.hours.sheet": ("志愿者服务时长", "Volunteer hours"),
+    "stars.hours.title": ("志愿者服务时长", "Volunteer hours"),
+    "stars.col.hours_unconfirmed": ("待确认时长（未计入）", "Awaiting confirmation (not counted)"),
     # --- reports page --------------------------------------------------------------------
     "reports.title": ("报表", "Reports"),
     "reports.intro": (
@@ -251,6 +267,10 @@ TEXTS = {
     "reports.step.aggregate": ("汇总统计", "Adding up"),
     "reports.step.write": ("写入文件", "Writing the file"),
     "reports.stars.period": ("统计期", "Period"),
+    "reports.stars.build": (
+        "生成星级名单和服务时长表",
+        "Build the star list and the hours list",
+    ),
     "reports.failed": ("生成文件失败，请稍后再试。", "Could not build the file; please try again."),
     # --- monthly workbook ---------------------------------------------------------------
     "reports.sheet.summary": ("汇总", "Summary"),
