@@ -95,13 +95,19 @@ def show_list() -> None:
     df = events.filter_events(
         events.listing(frames, lg), start, end, community, programme, team, status, text
     )
+    counts = events.status_counts(df, today)
+    n = {k: i18n.fmt_number(v, lg, 0) for k, v in counts.items()}
     st.caption(
         tr(
             "events.count",
             count=i18n.fmt_number(len(df), lg, 0),
+            done=n["done"],
+            planned=n["planned"],
+            cancelled=n["cancelled"],
             people=i18n.fmt_number(int(df["attendees"].sum()), lg, 0),
             hours=i18n.fmt_hours(float(df["hours"].sum()), lg),
         )
+        + (tr("events.count.after_today", n=n["after_today"]) if counts["after_today"] else "")
     )
     if df.empty:
         st.info(tr("events.none"), icon=":material/info:")

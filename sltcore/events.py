@@ -151,6 +151,18 @@ def filter_events(
     return df[mask]
 
 
+STATUS_ORDER = ("done", "planned", "cancelled")
+
+
+def status_counts(df: pd.DataFrame, today: dt.date) -> dict[str, int]:
+    """How many rows of `listing()` have each status, and how many lie after `today` (the
+    dashboard counts done and planned events up to today: this is what tells them apart)."""
+    counts = df["status"].value_counts()
+    out = {k: int(counts.get(k, 0)) for k in STATUS_ORDER}
+    out["after_today"] = int((df["date"] > today).sum())
+    return out
+
+
 RECENT_DAYS = 92  # the record form offers about a quarter of events; older ones via their page
 
 

@@ -75,8 +75,11 @@ TEXTS = {
         "Confirmed actual service time, travel excluded (art. 14)",
     ),
     "dash.fig.events.help": (
-        "统计期内未取消的活动",
-        "Events in the period that were not cancelled",
+        "统计期内（截至今天）状态为已完成或计划中的活动，不含已取消的（按活动所在社区）。"
+        "“活动”页的总数还包括已取消和今天以后的活动。",
+        "Events in the period (up to today) that are done or planned, cancelled ones left out "
+        "(by the event's community). The Events page's total also counts cancelled events "
+        "and those after today.",
     ),
     "dash.fig.hours_per_active.help": (
         "服务时长 ÷ 参与服务的志愿者人数",

@@ -172,8 +172,15 @@ TEXTS = {
     "events.filter.period": ("时间范围", "Period"),
     "events.filter.text": ("活动名称或地点", "Title or place"),
     "events.count": (
-        "共 {count} 个活动，{people} 人次，{hours}",
-        "{count} events, {people} attendances, {hours}",
+        "共 {count} 个活动（已完成 {done}、计划中 {planned}、已取消 {cancelled}），"
+        "{people} 人次，{hours}。",
+        "{count} events ({done} done, {planned} planned, {cancelled} cancelled), "
+        "{people} attendances, {hours}.",
+    ),
+    "events.count.after_today": (
+        "其中 {n} 个在今天以后。概览页的活动场次只数截至今天、未取消的活动。",
+        " {n} of them are after today. The dashboard counts events up to today that were not "
+        "cancelled.",
     ),
     "events.none": (
         "没有符合条件的活动。可以放宽上面的条件。",
