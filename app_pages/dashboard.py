@@ -98,16 +98,18 @@ def _chart(name: str, df: pd.DataFrame, language: str) -> None:
 def main() -> None:
     language = lang()
     store, key, revision, options, today = filters.open_leaders_page("dash.title", "dash.intro")
-    period, chosen = filters.period_filter(options, today, "this_month", "dash")
+    period, chosen = filters.period_filter(options, today, analytics.DEFAULT_PERIOD, "dash")
     data = attempt(
         lambda: _aggregates(store, key, revision, period.key, period, tuple(sorted(chosen)))
     )
     if data is None:
         st.stop()
-    st.caption(
+    st.markdown(
         tr(
             "dash.showing",
+            what=tr(f"dash.compare.{period.kind}.this", days=period.days),
             period=_dates(period, language),
+            before=tr(f"dash.compare.{period.kind}.before", days=period.days),
             previous=_dates(period.previous(), language),
         )
     )

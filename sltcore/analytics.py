@@ -30,7 +30,17 @@ from sltcore.codec import empty_frame
 from sltcore.hours import split as split_countable
 from sltcore.schema import CATEGORY, COMMUNITY_NAMES, table
 
-PERIOD_KINDS = ("this_month", "last_month", "this_quarter", "this_year", "service_months", "custom")
+PERIOD_KINDS = (
+    "last_30_days",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "this_year",
+    "service_months",
+    "custom",
+)
+DEFAULT_PERIOD = "last_30_days"  # as meaningful on the 2nd of a month as on the 29th
+ROLLING_DAYS = 30
 FIGURES = ("registered", "active", "hours", "events", "hours_per_active", "new_registrations")
 SERVICE_MONTHS = (3, 12)  # 学雷锋日 (March 5) and December: the two volunteer-service months
 NO_CATEGORY = "none"  # records without a linked event
@@ -124,6 +134,11 @@ class Period:
         return out
 
 
+def period_last_days(today: dt.date, days: int = ROLLING_DAYS) -> Period:
+    """The last `days` days up to today, compared with the `days` days just before."""
+    return Period("last_30_days", ((today - dt.timedelta(days=days - 1), today),), 0)
+
+
 def period_this_month(today: dt.date) -> Period:
     """The first of this month up to today (nothing after today has happened yet)."""
     return Period("this_month", ((today.replace(day=1), today),), 1)
@@ -180,6 +195,8 @@ def make_period(
 ) -> Period:
     """The period a page's filter names."""
     match kind:
+        case "last_30_days":
+            return period_last_days(today)
         case "this_month":
             return period_this_month(today)
         case "last_month":

@@ -9,18 +9,21 @@ TEXTS = {
         "communities; the figures and charts follow.",
     ),
     "dash.period": ("时间段", "Period"),
+    "dash.period.last_30_days": ("近30天", "Last 30 days"),
     "dash.period.this_month": ("本月", "This month"),
     "dash.period.last_month": ("上月", "Last month"),
     "dash.period.this_quarter": ("本季度", "This quarter"),
     "dash.period.this_year": ("今年", "This year"),
     "dash.period.service_months": ("志愿服务月", "Service months"),
     "dash.period.help": (
-        "本月、本季度和今年都截至今天，与上一个月、季度、年的同一段时间比较；志愿服务月是所选年份"
-        "的3月（3月5日学雷锋日）和12月，与上一年同月比较；自定义时段与紧挨其前、天数相同的时段比较。",
-        "This month, quarter and year run up to today and compare with the same stretch of the "
-        "previous month, quarter or year; the service months are March (Lei Feng Day, 5 March) "
-        "and December of the chosen year, compared with the year before; a custom range compares "
-        "with the same number of days just before it.",
+        "近30天截至今天，与之前30天比较（任何一天打开都有完整的一个月可看）；本月、本季度和今年"
+        "都截至今天，与上一个月、季度、年的同一段时间比较；志愿服务月是所选年份的3月（3月5日"
+        "学雷锋日）和12月，与上一年同月比较；自定义时段与紧挨其前、天数相同的时段比较。",
+        "The last 30 days run up to today and compare with the 30 days before (a full month on "
+        "any day); this month, quarter and year run up to today and compare with the same "
+        "stretch of the previous month, quarter or year; the service months are March (Lei Feng "
+        "Day, 5 March) and December of the chosen year, compared with the year before; a custom "
+        "range compares with the same number of days just before it.",
     ),
     "dash.period.custom": ("自定义", "Custom range"),
     "dash.year": ("年份", "Year"),
@@ -28,9 +31,24 @@ TEXTS = {
     "dash.communities": ("社区", "Communities"),
     "dash.communities.all": ("全部社区", "All communities"),
     "dash.showing": (
-        "统计范围：{period}；对比：{previous}",
-        "Showing {period}; compared with {previous}",
+        "**{what}**（{period}）与**{before}**（{previous}）比较：卡片下方的百分比就是这两段时间的变化。",
+        "**{what}** ({period}) compared with **{before}** ({previous}): the percentages under "
+        "the figures are the change between the two.",
     ),
+    "dash.compare.last_30_days.this": ("近30天", "The last 30 days"),
+    "dash.compare.last_30_days.before": ("之前30天", "the 30 days before"),
+    "dash.compare.this_month.this": ("本月截至今天", "This month so far"),
+    "dash.compare.this_month.before": ("上月同期", "the same days of last month"),
+    "dash.compare.last_month.this": ("上月", "Last month"),
+    "dash.compare.last_month.before": ("再上一个月", "the month before"),
+    "dash.compare.this_quarter.this": ("本季度截至今天", "This quarter so far"),
+    "dash.compare.this_quarter.before": ("上季度同期", "the same stretch of last quarter"),
+    "dash.compare.this_year.this": ("今年截至今天", "This year so far"),
+    "dash.compare.this_year.before": ("去年同期", "the same stretch of last year"),
+    "dash.compare.service_months.this": ("志愿服务月", "The service months"),
+    "dash.compare.service_months.before": ("上一年的志愿服务月", "those of the year before"),
+    "dash.compare.custom.this": ("所选的{days}天", "The {days} days chosen"),
+    "dash.compare.custom.before": ("紧挨其前的{days}天", "the {days} days just before"),
     "dash.range_text": ("{start}至{end}", "{start} – {end}"),
     "dash.unconfirmed": (
         "所选时间段内另有 {hours}（{count} 条服务记录）尚待组织方确认，未计入以上数字和图表。",
