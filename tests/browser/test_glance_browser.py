@@ -8,6 +8,7 @@ lands in artifacts/screenshots/ as `glance-<what>-<width>.png`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -148,3 +149,82 @@ def test_english_stays_through_reload_new_tab_and_navigation(server, sample, pag
     settle(page)
     page.get_by_role("heading", name="志愿者", exact=True).wait_for()
     assert "lang=" not in page.url
+
+
+# --- items 7 and 8: the leaders' glance on an office screen and on a phone -------------------
+
+CHART_TEXTS = """(title) => {
+  const chart = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .find(c => c.textContent.includes(title));
+  if (!chart) return null;
+  const svg = chart.querySelector('svg');
+  const box = svg.getBoundingClientRect();
+  const shown = (sel) => [...svg.querySelectorAll(sel)].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && getComputedStyle(t).opacity !== '0'
+      && t.getAttribute('opacity') !== '0' && r.left >= box.left - 1 && r.right <= box.right + 1;
+  }).map(t => t.textContent);
+  return {legend: shown('.role-legend-label text'), axis: shown('.role-axis-label text')};
+}"""
+COMMUNITIES = ["幸福一村", "幸福二村", "北三里", "东三里", "中三里", "中纺里", "白家庄西里"]
+
+
+def wait_for_charts(page, at_least: int = 7) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] svg').length >= n",
+        arg=at_least,
+        timeout=60_000,
+    )
+    page.wait_for_timeout(800)  # the charts lay themselves out to their width
+
+
+def chart_texts(page, title: str) -> dict:
+    texts = page.evaluate(CHART_TEXTS, title)
+    assert texts is not None, f"no chart titled {title}"
+    return texts
+
+
+def cards_per_row(page) -> list[int]:
+    tops = [round(m.bounding_box()["y"]) for m in page.get_by_test_id("stMetric").all()]
+    return [tops.count(t) for t in sorted(set(tops))]
+
+
+def test_first_view_says_what_it_compares(server, sample, page, width, shoot):
+    open_path(page, server, "/dashboard")
+    wait_for_charts(page)
+    assert page.get_by_test_id("stMain").get_by_role("radio", name="近30天").is_checked()
+    line = page.get_by_text("与之前30天").first.inner_text()
+    assert "近30天（2026年10月31日至2026年11月29日）与之前30天" in line.replace("\n", ""), line
+    assert "（2026年10月1日至2026年10月30日）" in line
+    shoot(page, f"glance-dashboard-{width}")
+
+
+def test_every_community_label_shows_and_legends_fit(server, sample, page, width, shoot):
+    open_path(page, server, "/dashboard")
+    page.get_by_test_id("stMain").get_by_role("radio", name="今年").click()  # the view where 3 of 7 names went missing
+    settle(page)
+    wait_for_charts(page)
+    for title in ("在册志愿者参与率", "每千名常住人口服务时长", "各社区服务时长"):
+        axis = chart_texts(page, title)["axis"]
+        assert sorted(set(axis) & set(COMMUNITIES)) == sorted(COMMUNITIES), (title, axis)
+    for title in ("近24个月服务时长（按社区）", "近24个月新注册志愿者"):
+        legend = chart_texts(page, title)["legend"]
+        assert sorted(legend) == sorted(COMMUNITIES), (title, legend)
+    rows = cards_per_row(page)
+    assert sum(rows) == 6
+    assert rows == [6] if width >= 1000 else max(rows) >= 2, rows  # never one card a row
+    shoot(page, f"glance-this-year-{width}")
+
+
+def test_one_community_has_whole_number_counts(server, sample, page, width, shoot):
+    open_path(page, server, "/dashboard")
+    box = page.get_by_role("combobox", name="社区")
+    box.click()
+    page.get_by_role("option", name="中纺里").click()
+    page.keyboard.press("Escape")
+    settle(page)
+    wait_for_charts(page, 6)
+    for title in ("星级志愿者分布", "近24个月新注册志愿者"):
+        ticks = [t for t in chart_texts(page, title)["axis"] if re.fullmatch(r"[\d.,]+", t)]
+        assert ticks and all("." not in t for t in ticks), (title, ticks)
+    shoot(page, f"glance-one-community-{width}")
