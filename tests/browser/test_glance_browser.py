@@ -201,7 +201,8 @@ def test_first_view_says_what_it_compares(server, sample, page, width, shoot):
 
 def test_every_community_label_shows_and_legends_fit(server, sample, page, width, shoot):
     open_path(page, server, "/dashboard")
-    page.get_by_test_id("stMain").get_by_role("radio", name="今年").click()  # the view where 3 of 7 names went missing
+    # 今年: the view where 3 of the 7 names went missing
+    page.get_by_test_id("stMain").get_by_role("radio", name="今年").click()
     settle(page)
     wait_for_charts(page)
     for title in ("在册志愿者参与率", "每千名常住人口服务时长", "各社区服务时长"):
