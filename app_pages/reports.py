@@ -12,12 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from sltcore import analytics, certificate, clock, i18n, report
+from sltcore.schema import table
 from sltcore.ui import after_write, attempt, current_actor, filters, get_store, lang, show_error, tr
 from sltcore.ui.shell import first_run
 
 CACHE_TTL_SECONDS = 600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTHS_OFFERED = 24
+DATE_FORMAT = "YYYY-MM-DD"  # as every other date on screen (the PDF writes 2026年1月1日)
 
 
 def _month_options(today: dt.date) -> list[tuple[int, int]]:
@@ -188,9 +190,15 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
         )
         left, right = st.columns(2)
         start = left.date_input(
-            tr("cert.from"), value=dt.date(today.year, 1, 1), max_value=today, key="cert_from"
+            tr("cert.from"),
+            value=dt.date(today.year, 1, 1),
+            max_value=today,
+            format=DATE_FORMAT,
+            key="cert_from",
         )
-        end = right.date_input(tr("cert.to"), value=today, max_value=today, key="cert_to")
+        end = right.date_input(
+            tr("cert.to"), value=today, max_value=today, format=DATE_FORMAT, key="cert_to"
+        )
         issuer = left.text_input(
             tr("cert.issuer"),
             value=_setting(frames, "office.name") or tr("cert.default.issuer"),
@@ -259,7 +267,18 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
         st.info(tr("cert.register.empty"), icon=":material/inbox:")
         return
     cert_table = certificate.table_for_display(register, language)
-    st.dataframe(cert_table, hide_index=True, key="cert_register")
+    st.dataframe(
+        cert_table,
+        hide_index=True,
+        key="cert_register",
+        column_config={
+            label: st.column_config.DateColumn(label, format=DATE_FORMAT)
+            for label in (
+                table("certificates").field(k).label(language)
+                for k in ("issued_on", "period_from", "period_to")
+            )
+        },
+    )
     ids = dict(zip(register["number"], register["id"], strict=True))
     number = st.selectbox(tr("cert.reprint.choose"), list(ids), key="cert_reprint")
 

@@ -244,7 +244,18 @@ def show_profile(vol_id: str) -> None:
             icon=":material/pending_actions:",
         )
     year_hours = i18n.fmt_hours(p.hours_year, lg)
-    if p.minimum_met:
+    if not p.minimum_applies:
+        st.info(
+            tr(
+                "volunteers.minimum.new",
+                date=i18n.fmt_date(v["registered_on"], lg),
+                year=p.year,
+                hours=year_hours,
+                next=p.year + 1,
+            ),
+            icon=":material/new_releases:",
+        )
+    elif p.minimum_met:
         st.success(
             tr("volunteers.minimum.met", year=p.year, hours=year_hours),
             icon=":material/check_circle:",

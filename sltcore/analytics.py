@@ -730,7 +730,8 @@ def star_list(
     time bank is a separate ledger, art. 16). crossed: reached a higher level during one of
     the period's date ranges. near_next: within 10% of the next threshold. hours_year: hours
     in the calendar year of the period's end, up to that day; below_minimum: an active
-    (在册) volunteer under the 20 hours a year of art. 11; hours_unconfirmed: hours up to the
+    (在册) volunteer under the 20 hours a year of art. 11, not asked in the year of
+    registration (`stars.minimum_applies`); hours_unconfirmed: hours up to the
     period's end still waiting for the organiser (in none of the other columns).
     """
     p = _prep(data)
@@ -768,8 +769,12 @@ def star_list(
     out["hours_year"] = ids.map(
         recs[year.mask(recs["date"])].groupby("volunteer_id")["hours"].sum()
     ).fillna(0.0)
-    out["below_minimum"] = (out["status"] == "active") & (
-        out["hours_year"] + 1e-9 < stars.YEARLY_MINIMUM_HOURS
+    registered = pd.Series(reg["registered_on"].to_numpy(), index=out.index)
+    new_this_year = registered.dt.year == period.end.year  # not asked yet: stars.minimum_applies
+    out["below_minimum"] = (
+        (out["status"] == "active")
+        & ~new_this_year.fillna(False).astype(bool)
+        & (out["hours_year"] + 1e-9 < stars.YEARLY_MINIMUM_HOURS)
     )
     u = p.unconfirmed
     if u.empty:

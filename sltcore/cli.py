@@ -41,8 +41,14 @@ def _parser() -> argparse.ArgumentParser:
         help="向空的、或只有基础资料的数据库载入虚构的示例数据 / fill an empty store, or one "
         "holding only the reference data, with invented sample data",
     )
-    d.add_argument("--volunteers", type=int, default=1200, help="志愿者人数 / volunteers")
-    d.add_argument("--records", type=int, default=12000, help="服务记录条数 / service records")
+    d.add_argument(
+        "--volunteers",
+        type=int,
+        default=demo.DEFAULT_SIZE["volunteers"],
+        help="志愿者人数 / volunteers",
+    )
+    d.add_argument("--records", type=int, default=demo.DEFAULT_SIZE["records"],
+                   help="服务记录条数 / service records")  # fmt: skip
     d.add_argument("--seed", type=int, default=2013, help="随机种子 / random seed")
     d.add_argument(
         "--until",

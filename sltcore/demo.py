@@ -663,10 +663,13 @@ def _merge_reference(
     return written, remap
 
 
+DEFAULT_SIZE = {"volunteers": 1200, "records": 12000}  # about 2 s on a 2-core laptop
+
+
 def load_demo(
     store: Store,
-    volunteers: int = 1200,
-    records: int = 12000,
+    volunteers: int = DEFAULT_SIZE["volunteers"],
+    records: int = DEFAULT_SIZE["records"],
     seed: int = 2013,
     until: dt.date | None = None,
     actor: Actor = SYSTEM,

@@ -18,7 +18,13 @@ from sltcore.attendance import team_names_by_volunteer
 from sltcore.codec import row_from_frame
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.schema import table
-from sltcore.stars import YEARLY_MINIMUM_HOURS, StarProgress, star_level, star_progress
+from sltcore.stars import (
+    YEARLY_MINIMUM_HOURS,
+    StarProgress,
+    minimum_applies,
+    star_level,
+    star_progress,
+)
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -111,6 +117,11 @@ class Profile:
     teams: pd.DataFrame  # team_id, member_id, name, role
     hours_unconfirmed: float = 0.0  # waiting for the organiser: shown apart, counted nowhere
     records_unconfirmed: int = 0
+
+    @property
+    def minimum_applies(self) -> bool:
+        """The 20 hours are not asked in the year of registration (`stars.minimum_applies`)."""
+        return minimum_applies(self.volunteer.get("registered_on"), self.year)
 
     @property
     def minimum_met(self) -> bool:

@@ -43,11 +43,11 @@ TEXTS = {
     "home.empty.demo": ("载入示例数据", "Load sample data"),
     "home.empty.init": ("只建立社区和品牌等基础资料", "Only create communities and programmes"),
     "home.empty.loading": (
-        "正在生成示例数据，约需半分钟……",
-        "Generating sample data (about 30 s)…",
+        "正在生成示例数据（{volunteers} 名志愿者、{records} 条服务记录），几秒钟就好……",
+        "Generating the sample data ({volunteers} volunteers, {records} records): a few seconds…",
     ),
     "home.empty.done": (
-        "示例数据已载入：{volunteers}名志愿者，{records}条服务记录",
+        "示例数据已载入：{volunteers} 名志愿者，{records} 条服务记录",
         "Sample data loaded: {volunteers} volunteers, {records} records",
     ),
     "home.start": ("从这里开始", "Start here"),

@@ -225,8 +225,10 @@ TEXTS = {
         "Volunteers within 10% of the next star threshold.",
     ),
     "stars.help.below": (
-        "在册志愿者中，{year}年1月1日至统计期末服务不足20小时的。",
-        "Active volunteers with under 20 hours from 1 January {year} to the period's end.",
+        "在册志愿者中，{year}年1月1日至统计期末服务不足20小时的（{year}年新注册的不计，"
+        "从下一年起要求）。",
+        "Active volunteers with under 20 hours from 1 January {year} to the period's end "
+        "(those registered in {year} are asked from the next year on).",
     ),
     "stars.col.name": ("姓名", "Name"),
     "stars.col.community": ("社区", "Community"),

@@ -345,6 +345,12 @@ TEXTS = {
         "{year}年已服务{hours}，达到每年20小时的要求（管理办法第十一条）。",
         "{hours} in {year}: the yearly 20 hours are reached (art. 11).",
     ),
+    "volunteers.minimum.new": (
+        "{date}新注册，{year}年已服务{hours}。每年服务不少于20小时的要求（管理办法第十一条）"
+        "从{next}年起计算。",
+        "Registered on {date}; {hours} in {year}. The yearly 20 hours (art. 11) are asked "
+        "from {next} on.",
+    ),
     "volunteers.minimum.short": (
         "{year}年已服务{hours}，距每年20小时的要求还差{left}（管理办法第十一条）。",
         "{hours} in {year}: {left} short of the yearly 20 hours (art. 11).",

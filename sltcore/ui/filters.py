@@ -70,6 +70,7 @@ def period_filter(
             tr("dash.range"),
             value=(today.replace(day=1), today),
             max_value=today,
+            format="YYYY-MM-DD",
             key=f"{prefix}_range",
         )
         picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
@@ -96,8 +97,8 @@ def open_leaders_page(title_key: str, intro_key: str) -> tuple[Store, str, str, 
     opts = None if revision is None else attempt(lambda: options(store, key, revision, today))
     if opts is None:
         st.stop()
+    st.title(tr(title_key))  # also above the first-run screen: every page says where one is
     if opts["empty"] and first_run(store):
         st.stop()
-    st.title(tr(title_key))
     st.caption(tr(intro_key))
     return store, key, revision, opts, today

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sltcore import i18n
 from sltcore.errors import DeskError
 from sltcore.store import Store
-from sltcore.ui import after_write, attempt, current_actor, keep_lang_in_url, tables, tr
+from sltcore.ui import after_write, attempt, current_actor, keep_lang_in_url, lang, tables, tr
 
 LANG_OPTIONS = {"zh": "中文", "en": "English"}
 
@@ -56,7 +57,8 @@ def first_run(store: Store) -> bool:
     )
     left, right = st.columns(2)
     if left.button(tr("home.empty.demo"), type="primary", key="load_demo"):
-        with st.status(tr("home.empty.loading"), expanded=False) as status:
+        sizes = {k: i18n.fmt_number(v, lang(), 0) for k, v in demo.DEFAULT_SIZE.items()}
+        with st.status(tr("home.empty.loading", **sizes), expanded=False) as status:
             summary = attempt(lambda: demo.load_demo(store, progress=status.write))
             if summary is not None:
                 status.update(state="complete")
@@ -65,8 +67,8 @@ def first_run(store: Store) -> bool:
             st.toast(
                 tr(
                     "home.empty.done",
-                    volunteers=summary["volunteers"],
-                    records=summary["service_records"],
+                    volunteers=i18n.fmt_number(summary["volunteers"], lang(), 0),
+                    records=i18n.fmt_number(summary["service_records"], lang(), 0),
                 ),
                 icon=":material/check_circle:",
             )
