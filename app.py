@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sltcore.ui import get_store, lang, tr
+from sltcore.ui import init_lang, store_or_error, tr
 from sltcore.ui.shell import sidebar
 
-st.set_page_config(page_title="三里屯志愿服务工作台", page_icon="🤝", layout="wide")
+st.set_page_config(page_icon="🤝", layout="wide")  # the tab's title follows the page, below
+lang = init_lang()  # the session's choice, else ?lang= in the address; kept in the address
 
-if "lang" not in st.session_state:
-    st.session_state["lang"] = "zh"
+dashboard = st.Page(
+    "app_pages/dashboard.py",
+    title=tr("nav.dashboard"),
+    icon=":material/dashboard:",
+    url_path="dashboard",
+)
+
+
+def _start() -> None:
+    """The app's root address opens the dashboard at its own address, `/dashboard`, so a
+    bookmark of either works and the navigation shows where one is."""
+    st.switch_page(dashboard, query_params=st.query_params.to_dict())
+
 
 pages = {
     tr("nav.section.daily"): [
@@ -37,13 +49,7 @@ pages = {
         ),
     ],
     tr("nav.section.leaders"): [
-        st.Page(
-            "app_pages/dashboard.py",
-            title=tr("nav.dashboard"),
-            icon=":material/dashboard:",
-            url_path="dashboard",
-            default=True,
-        ),
+        dashboard,
         st.Page(
             "app_pages/stars.py", title=tr("nav.stars"), icon=":material/star:", url_path="stars"
         ),
@@ -52,6 +58,9 @@ pages = {
             title=tr("nav.reports"),
             icon=":material/description:",
             url_path="reports",
+        ),
+        st.Page(
+            _start, title=tr("nav.dashboard"), url_path="start", default=True, visibility="hidden"
         ),
     ],
     tr("nav.section.data"): [
@@ -74,5 +83,9 @@ pages = {
 # Chinese page; the forms say what to do in their own words.
 st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 navigation = st.navigation(pages)
-sidebar(get_store(), lang())
+# Each page its own browser-tab title, so several open tabs can be told apart.
+st.set_page_config(page_title=f"{navigation.title} · {tr('app.title.short')}")
+# The sidebar (language, storage) draws even when the store cannot open: the page then says
+# why, in the chosen language, and how to fall back to the local database.
+sidebar(store_or_error(), lang)
 navigation.run()

@@ -60,9 +60,10 @@ def _number(value: float, digits: int, language: str) -> str:
 
 def _figures(df: pd.DataFrame, language: str) -> None:
     """Six st.metric cards; the delta is the change in per cent (absolute when the previous
-    period had none), the previous value is in the help tooltip."""
-    columns = st.columns(len(df))
-    for col, row in zip(columns, df.itertuples(index=False), strict=True):
+    period had none), the previous value is in the help tooltip. The cards sit in a wrapping
+    row: six abreast on an office screen, two abreast on a phone (not one card a row)."""
+    cards = st.container(horizontal=True, gap="small", key="dash_figures")
+    for row in df.itertuples(index=False):
         digits = 1 if row.figure in ("hours", "hours_per_active") else 0
         value = _number(row.value, digits, language)
         delta: str | int | None = None
@@ -79,15 +80,21 @@ def _figures(df: pd.DataFrame, language: str) -> None:
             + "\n\n"
             + tr("dash.metric.previous", value=_number(row.previous, digits, language))
         )
-        col.metric(tr(f"dash.metric.{row.figure}"), value, delta=delta, help=help_text, border=True)
+        cards.metric(
+            tr(f"dash.metric.{row.figure}"),
+            value,
+            delta=delta,
+            help=help_text,
+            border=True,
+            width="stretch",
+        )
 
 
 def _chart(name: str, df: pd.DataFrame, language: str) -> None:
     caption = tr(f"dash.chart.{name}.caption")
     if name == "stars":
-        caption = tr(
-            "dash.chart.stars.caption", below=int(df.loc[df["level"] == 0, "volunteers"].sum())
-        )
+        below = int(df.loc[df["level"] == 0, "volunteers"].sum())
+        caption = tr("dash.chart.stars.caption", below=i18n.fmt_number(below, language, 0))
     if charts.is_empty(name, df):
         st.markdown(f"**{tr(f'dash.chart.{name}')}**")
         st.info(tr(EMPTY_TEXT.get(name, "dash.empty.chart")), icon=":material/inbox:")
@@ -99,20 +106,31 @@ def _chart(name: str, df: pd.DataFrame, language: str) -> None:
 def main() -> None:
     language = lang()
     store, key, revision, options, today = filters.open_leaders_page("dash.title", "dash.intro")
-    period, chosen = filters.period_filter(options, today, "this_month", "dash")
+    period, chosen = filters.period_filter(options, today, analytics.DEFAULT_PERIOD, "dash")
     data = attempt(
         lambda: _aggregates(store, key, revision, period.key, period, tuple(sorted(chosen)))
     )
     if data is None:
         st.stop()
-    st.caption(
+    st.markdown(
         tr(
             "dash.showing",
+            what=tr(f"dash.compare.{period.kind}.this", days=period.days),
             period=_dates(period, language),
+            before=tr(f"dash.compare.{period.kind}.before", days=period.days),
             previous=_dates(period.previous(), language),
         )
     )
     _figures(data["figures"], language)
+    waiting = data["unconfirmed"].iloc[0]
+    if waiting["records"]:
+        st.caption(
+            tr(
+                "dash.unconfirmed",
+                hours=i18n.fmt_hours(float(waiting["hours"]), language),
+                count=int(waiting["records"]),
+            )
+        )
     if charts.is_empty("by_community", data["by_community"]):
         st.info(tr("dash.empty.period"), icon=":material/inbox:")
     for row in LAYOUT:

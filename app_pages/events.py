@@ -13,7 +13,7 @@ from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
 from sltcore.services import attendance, events, rows
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr, with_lang
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
     community_options,
@@ -96,13 +96,19 @@ def show_list() -> None:
     df = events.filter_events(
         events.listing(frames, lg), start, end, community, programme, team, status, text
     )
+    counts = events.status_counts(df, today)
+    n = {k: i18n.fmt_number(v, lg, 0) for k, v in counts.items()}
     st.caption(
         tr(
             "events.count",
             count=i18n.fmt_number(len(df), lg, 0),
+            done=n["done"],
+            planned=n["planned"],
+            cancelled=n["cancelled"],
             people=i18n.fmt_number(int(df["attendees"].sum()), lg, 0),
             hours=i18n.fmt_hours(float(df["hours"].sum()), lg),
         )
+        + (tr("events.count.after_today", n=n["after_today"]) if counts["after_today"] else "")
     )
     if df.empty:
         st.info(tr("events.none"), icon=":material/info:")
@@ -159,18 +165,31 @@ def show_event(event_id: str) -> None:
     people = events.attendance(frames, event_id)
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("events.metric.people"), f"{len(people)} {tr('unit.people')}")
-    m2.metric(tr("events.metric.hours"), i18n.fmt_hours(float(people["hours"].sum()), lg))
+    waiting = people[~people["confirmed"]]
+    counted = float(people.loc[people["confirmed"], "hours"].sum())
+    m2.metric(tr("events.metric.hours"), i18n.fmt_hours(counted, lg))
     m3.metric(tr("events.metric.status"), ev_table.field("status").choice_label(row["status"], lg))
+    if not waiting.empty:
+        st.info(
+            tr(
+                "hours.unconfirmed.note",
+                hours=i18n.fmt_hours(float(waiting["hours"].sum()), lg),
+                count=len(waiting),
+            ),
+            icon=":material/pending_actions:",
+        )
     st.subheader(tr("events.attendance"))
     if people.empty:
         st.info(tr("events.attendance.none"), icon=":material/info:")
     else:
+        labels = {True: tr("hours.confirmed.yes"), False: tr("hours.confirmed.no")}
         table_view(
-            people,
+            people.assign(confirmed_label=people["confirmed"].map(labels)),
             {
                 "name": tr("events.col.name"),
                 "mobile": tr("events.col.mobile"),
                 "hours": st.column_config.NumberColumn(tr("events.col.hours"), format="%.1f"),
+                "confirmed_label": tr("hours.col.confirmed"),
                 "content": tr("events.col.content"),
                 "recorder": tr("events.col.recorder"),
             },
@@ -182,7 +201,7 @@ def show_event(event_id: str) -> None:
             "app_pages/record.py",
             label=tr("events.record_here"),
             icon=":material/edit_note:",
-            query_params={"event": event_id},
+            query_params=with_lang({"event": event_id}),
         )
     count, hours = events.records_count(frames, event_id)
     with st.expander(tr("events.edit"), icon=":material/edit:"):

@@ -21,4 +21,15 @@ if not first_run(store):
         ]
     )
     st.subheader(tr("home.counts"))
-    st.dataframe(counts, hide_index=True, width="content")
+    # Every table's whole name and every row at once (no inner scrolling), counts with
+    # thousands separators in the reader's locale.
+    st.dataframe(
+        counts,
+        hide_index=True,
+        width="content",
+        height="content",
+        column_config={
+            tr("home.table"): st.column_config.TextColumn(width="medium"),
+            tr("home.rows"): st.column_config.NumberColumn(format="localized"),
+        },
+    )

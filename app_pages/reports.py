@@ -13,6 +13,7 @@ import streamlit as st
 
 from sltcore import clock, i18n
 from sltcore.exports import certificate, report
+from sltcore.schema import table
 from sltcore.services import analytics
 from sltcore.ui import after_write, attempt, current_actor, filters, get_store, lang, show_error, tr
 from sltcore.ui.shell import first_run
@@ -20,6 +21,7 @@ from sltcore.ui.shell import first_run
 CACHE_TTL_SECONDS = 600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTHS_OFFERED = 24
+DATE_FORMAT = "YYYY-MM-DD"  # as every other date on screen (the PDF writes 2026年1月1日)
 
 
 def _month_options(today: dt.date) -> list[tuple[int, int]]:
@@ -85,18 +87,23 @@ def _stars(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> No
     )
     st.caption(dates)
     if st.button(
-        tr("stars.export"), type="primary", icon=":material/star:", key="reports_stars_build"
+        tr("reports.stars.build"), type="primary", icon=":material/star:", key="reports_stars_build"
     ):
         with st.status(tr("reports.building"), expanded=True) as status:
             bar = st.progress(0.2, text=tr("reports.step.aggregate"))
 
-            def build() -> dict[str, bytes]:
+            def build() -> dict[str, object]:
                 df = analytics.star_list(frames, period)
                 bar.progress(0.6, text=tr("reports.step.write"))
                 title = f"{tr('stars.title')}（{dates}）"
+                hours_title = f"{tr('stars.hours.title')}（{dates}）"
                 return {
                     "xlsx": report.star_list_xlsx(df, language, title),
                     "csv": report.star_list_csv(df, language),
+                    "hours_xlsx": report.hours_list_xlsx(df, language, hours_title),
+                    "hours_csv": report.hours_list_csv(df, language),
+                    "starred": len(report.starred(df)),
+                    "all": len(df),
                 }
 
             files = attempt(build)
@@ -105,27 +112,48 @@ def _stars(frames: dict[str, pd.DataFrame], today: dt.date, language: str) -> No
                 return
             bar.progress(1.0, text=tr("reports.built"))
             status.update(label=tr("reports.built"), state="complete", expanded=False)
-        stem = f"star-volunteers-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+        stem = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
         st.session_state["reports_stars_files"] = (stem, files)
     built = st.session_state.get("reports_stars_files")
     if built:
         stem, files = built
+        starred = i18n.fmt_number(files["starred"], language, 0)
+        everyone = i18n.fmt_number(files["all"], language, 0)
+        st.caption(tr("stars.export.help"))
         left, right = st.columns(2)
         left.download_button(
-            tr("stars.export.xlsx"),
+            tr("stars.export.xlsx", n=starred),
             files["xlsx"],
-            f"{stem}.xlsx",
+            f"star-volunteers-{stem}.xlsx",
             XLSX,
             icon=":material/download:",
             key="reports_stars_xlsx",
         )
         right.download_button(
-            tr("stars.export.csv"),
+            tr("stars.export.csv", n=starred),
             files["csv"],
-            f"{stem}.csv",
+            f"star-volunteers-{stem}.csv",
             "text/csv",
             icon=":material/download:",
             key="reports_stars_csv",
+        )
+        st.caption(tr("stars.hours.help"))
+        left, right = st.columns(2)
+        left.download_button(
+            tr("stars.hours.xlsx", n=everyone),
+            files["hours_xlsx"],
+            f"volunteer-hours-{stem}.xlsx",
+            XLSX,
+            icon=":material/download:",
+            key="reports_hours_xlsx",
+        )
+        right.download_button(
+            tr("stars.hours.csv", n=everyone),
+            files["hours_csv"],
+            f"volunteer-hours-{stem}.csv",
+            "text/csv",
+            icon=":material/download:",
+            key="reports_hours_csv",
         )
 
 
@@ -164,9 +192,15 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
         )
         left, right = st.columns(2)
         start = left.date_input(
-            tr("cert.from"), value=dt.date(today.year, 1, 1), max_value=today, key="cert_from"
+            tr("cert.from"),
+            value=dt.date(today.year, 1, 1),
+            max_value=today,
+            format=DATE_FORMAT,
+            key="cert_from",
         )
-        end = right.date_input(tr("cert.to"), value=today, max_value=today, key="cert_to")
+        end = right.date_input(
+            tr("cert.to"), value=today, max_value=today, format=DATE_FORMAT, key="cert_to"
+        )
         issuer = left.text_input(
             tr("cert.issuer"),
             value=_setting(frames, "office.name") or tr("cert.default.issuer"),
@@ -235,7 +269,18 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
         st.info(tr("cert.register.empty"), icon=":material/inbox:")
         return
     cert_table = certificate.table_for_display(register, language)
-    st.dataframe(cert_table, hide_index=True, key="cert_register")
+    st.dataframe(
+        cert_table,
+        hide_index=True,
+        key="cert_register",
+        column_config={
+            label: st.column_config.DateColumn(label, format=DATE_FORMAT)
+            for label in (
+                table("certificates").field(k).label(language)
+                for k in ("issued_on", "period_from", "period_to")
+            )
+        },
+    )
     ids = dict(zip(register["number"], register["id"], strict=True))
     number = st.selectbox(tr("cert.reprint.choose"), list(ids), key="cert_reprint")
 

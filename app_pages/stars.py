@@ -82,6 +82,15 @@ def main() -> None:
         for s, e in period.ranges
     )
     st.caption(f"{tr('reports.stars.period')}：{dates}")
+    waiting = df[df["hours_unconfirmed"] > 0]
+    if not waiting.empty:
+        st.caption(
+            tr(
+                "stars.unconfirmed",
+                people=len(waiting),
+                hours=i18n.fmt_hours(float(waiting["hours_unconfirmed"].sum()), language),
+            )
+        )
 
     counts = df["level"].value_counts()
     for col, level in zip(st.columns(5), range(1, 6), strict=True):
@@ -112,24 +121,47 @@ def main() -> None:
         _table(below, language, "stars_below")
 
     st.subheader(tr("stars.export"))
-    stem = f"star-volunteers-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    st.caption(tr("stars.export.help"))
+    stem = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     title = f"{tr('stars.title')}（{dates}）"
+    n_starred = i18n.fmt_number(len(report.starred(df)), language, 0)
     left, right = st.columns(2)
     left.download_button(
-        tr("stars.export.xlsx"),
+        tr("stars.export.xlsx", n=n_starred),
         data=lambda: report.star_list_xlsx(df, language, title),
-        file_name=f"{stem}.xlsx",
+        file_name=f"star-volunteers-{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="stars_xlsx",
     )
     right.download_button(
-        tr("stars.export.csv"),
+        tr("stars.export.csv", n=n_starred),
         data=lambda: report.star_list_csv(df, language),
-        file_name=f"{stem}.csv",
+        file_name=f"star-volunteers-{stem}.csv",
         mime="text/csv",
         icon=":material/download:",
         key="stars_csv",
+    )
+    st.subheader(tr("stars.hours.export"))
+    st.caption(tr("stars.hours.help"))
+    n_all = i18n.fmt_number(len(df), language, 0)
+    hours_title = f"{tr('stars.hours.title')}（{dates}）"
+    left, right = st.columns(2)
+    left.download_button(
+        tr("stars.hours.xlsx", n=n_all),
+        data=lambda: report.hours_list_xlsx(df, language, hours_title),
+        file_name=f"volunteer-hours-{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="hours_xlsx",
+    )
+    right.download_button(
+        tr("stars.hours.csv", n=n_all),
+        data=lambda: report.hours_list_csv(df, language),
+        file_name=f"volunteer-hours-{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="hours_csv",
     )
 
 

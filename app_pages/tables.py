@@ -68,7 +68,12 @@ if found.empty:
     st.info(tr("tables.none"), icon=":material/info:")
 else:
     shown = display_frame(frames, key, masked(found, t), lg)
-    st.dataframe(shown, hide_index=True, width="stretch", placeholder="")
+    numbers = {  # populations and other numbers with thousands separators (9,800)
+        f.label(lg): st.column_config.NumberColumn(format="localized")
+        for f in t.user_fields
+        if f.type in ("int", "number")
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder="", column_config=numbers)
     csv_button(shown, f"{key}-{clock.today():%Y%m%d}", key=f"tables.csv.{key}")
 
 gen = st.session_state.get("tables.gen", 0)

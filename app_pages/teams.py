@@ -127,6 +127,15 @@ def show_team(team_id: str) -> None:
     m[0].metric(tr("teams.metric.members"), f"{team['members']} {tr('unit.people')}")
     m[1].metric(tr("teams.metric.hours", year=today.year), i18n.fmt_hours(team["hours_year"], lg))
     m[2].metric(tr("teams.metric.events", year=today.year), int(team["events_year"]))
+    if team["unconfirmed_year"] > 0:
+        st.info(
+            tr(
+                "teams.unconfirmed",
+                year=today.year,
+                hours=i18n.fmt_hours(team["unconfirmed_year"], lg),
+            ),
+            icon=":material/pending_actions:",
+        )
 
     st.subheader(tr("teams.members"))
     people = teams.members(frames, team_id, lg)

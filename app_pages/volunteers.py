@@ -12,7 +12,7 @@ from sltcore.refs import sorted_options
 from sltcore.schema import table
 from sltcore.services import rows, volunteers
 from sltcore.services.stars import stars_text
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr
+from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr, with_lang
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
     community_options,
@@ -90,7 +90,7 @@ def _submit(values: dict[str, Any] | None, target: dict[str, Any] | None) -> Non
                 "app_pages/volunteers.py",
                 label=dup.name,
                 icon=":material/person:",
-                query_params={"vol": dup.volunteer_id},
+                query_params=with_lang({"vol": dup.volunteer_id}),
             )
         a, b = st.columns(2)
         if a.button(tr("volunteers.dup.confirm"), type="primary", key="volunteers.dup.ok"):
@@ -234,8 +234,28 @@ def show_profile(vol_id: str) -> None:
                 left=i18n.fmt_hours(p.progress.hours_to_next, lg),
             ),
         )
+    if p.hours_unconfirmed > 0:
+        st.info(
+            tr(
+                "hours.unconfirmed.note",
+                hours=i18n.fmt_hours(p.hours_unconfirmed, lg),
+                count=p.records_unconfirmed,
+            ),
+            icon=":material/pending_actions:",
+        )
     year_hours = i18n.fmt_hours(p.hours_year, lg)
-    if p.minimum_met:
+    if not p.minimum_applies:
+        st.info(
+            tr(
+                "volunteers.minimum.new",
+                date=i18n.fmt_date(v["registered_on"], lg),
+                year=p.year,
+                hours=year_hours,
+                next=p.year + 1,
+            ),
+            icon=":material/new_releases:",
+        )
+    elif p.minimum_met:
         st.success(
             tr("volunteers.minimum.met", year=p.year, hours=year_hours),
             icon=":material/check_circle:",
@@ -254,7 +274,7 @@ def show_profile(vol_id: str) -> None:
         "app_pages/record.py",
         label=tr("volunteers.record_link"),
         icon=":material/edit_note:",
-        query_params={"vol": vol_id},
+        query_params=with_lang({"vol": vol_id}),
     )
 
     left, right = st.columns(2)
@@ -303,19 +323,25 @@ def show_profile(vol_id: str) -> None:
                     "app_pages/teams.py",
                     label=f"{t['name']}（{t['role']}）",
                     icon=":material/groups:",
-                    query_params={"team": t["team_id"]},
+                    query_params=with_lang({"team": t["team_id"]}),
                 )
 
     st.subheader(tr("volunteers.events", count=len(p.events)))
     if p.events.empty:
         st.caption(tr("volunteers.events.none"))
     else:
+        shown = p.events.assign(
+            confirmed=p.events["confirmed"].map(
+                {True: tr("hours.confirmed.yes"), False: tr("hours.confirmed.no")}
+            )
+        )
         table_view(
-            p.events,
+            shown,
             {
                 "date": st.column_config.DateColumn(tr("volunteers.col.date"), format="YYYY-MM-DD"),
                 "title": tr("volunteers.col.event"),
                 "hours": st.column_config.NumberColumn(tr("volunteers.col.hours"), format="%.1f"),
+                "confirmed": tr("hours.col.confirmed"),
                 "community": tr("volunteers.col.community"),
                 "content": tr("events.col.content"),
             },

@@ -23,6 +23,9 @@ def main() -> int:
     p.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections")
     p.add_argument("--records", type=int, default=100_000, help="large data set size")
     args = p.parse_args()
+    from bench import quiet_streamlit
+
+    quiet_streamlit()
     for name in args.only or SECTIONS:
         try:
             module = importlib.import_module(f"bench.{name}")

@@ -39,10 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     d = sub.add_parser(
         "demo",
-        help="向空数据库载入虚构的示例数据 / fill an empty store with invented sample data",
+        help="向空的、或只有基础资料的数据库载入虚构的示例数据 / fill an empty store, or one "
+        "holding only the reference data, with invented sample data",
     )
-    d.add_argument("--volunteers", type=int, default=1200, help="志愿者人数 / volunteers")
-    d.add_argument("--records", type=int, default=12000, help="服务记录条数 / service records")
+    d.add_argument(
+        "--volunteers",
+        type=int,
+        default=demo.DEFAULT_SIZE["volunteers"],
+        help="志愿者人数 / volunteers",
+    )
+    d.add_argument("--records", type=int, default=demo.DEFAULT_SIZE["records"],
+                   help="服务记录条数 / service records")  # fmt: skip
     d.add_argument("--seed", type=int, default=2013, help="随机种子 / random seed")
     d.add_argument(
         "--until",
@@ -73,9 +80,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"已新增 {total} 条基础资料。" if zh else f"Added {total} reference rows.")
             return 0
         if args.command == "demo":
-            if not demo.store_is_empty(store):
-                print("数据库不是空的，未载入示例数据（请换一个 SLT_DB 文件）。" if zh else
-                      "The store is not empty; sample data not loaded (use another SLT_DB).",
+            if not demo.can_load_demo(store):
+                print("数据库里已有志愿者、活动等数据，未载入示例数据。示例数据只能载入空的、"
+                      "或只有基础资料（init 建立的社区、品牌与项目、设置）的数据库；"
+                      "请换一个 SLT_DB 文件。"
+                      if zh else
+                      "The store already holds volunteers, events or other data; sample data "
+                      "goes only into an empty store or one with just the reference data init "
+                      "creates. Use another SLT_DB file.",
                       file=sys.stderr)  # fmt: skip
                 return 2
             started = time.perf_counter()

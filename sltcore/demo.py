@@ -17,7 +17,7 @@ from typing import Any
 from sltcore import clock
 from sltcore.auth import SYSTEM, Actor
 from sltcore.identity import make_id_number
-from sltcore.schema import CATEGORY, COMMUNITY_NAMES
+from sltcore.schema import CATEGORY, COMMUNITY_NAMES, table
 from sltcore.store.base import Store
 
 COMMUNITIES = (  # name, residents, migrants, km²
@@ -92,6 +92,9 @@ SKILLS = (
 )
 
 
+REFERENCE_KEYS = {"communities": "name", "programmes": "name", "settings": "key"}
+
+
 def is_empty(frames: dict[str, Any]) -> bool:
     """No communities, volunteers or records yet: a new deployment."""
     return all(len(frames[k]) == 0 for k in ("communities", "volunteers", "service_records"))
@@ -99,6 +102,16 @@ def is_empty(frames: dict[str, Any]) -> bool:
 
 def store_is_empty(store: Store) -> bool:
     return is_empty(store.read_all())
+
+
+def holds_only_reference(frames: dict[str, Any]) -> bool:
+    """Nothing but reference data (what `init` creates: communities, programmes, settings):
+    the sample data can still go in, next to it."""
+    return all(len(df) == 0 for key, df in frames.items() if key not in REFERENCE_KEYS)
+
+
+def can_load_demo(store: Store) -> bool:
+    return holds_only_reference(store.read_all())
 
 
 def reference_rows() -> dict[str, list[dict[str, Any]]]:
@@ -149,9 +162,20 @@ class _Gen:
         self.r = random.Random(seed)
         self.until = until
         self.used_mobiles: set[str] = set()
+        self.used_ids: set[str] = set()
 
     def name(self) -> str:
         return self.r.choice(SURNAMES) + "".join(self.r.choices(GIVEN, k=self.r.choice((1, 2, 2))))
+
+    def id_number(self, birth: dt.date, seq: int, sex: str) -> str:
+        """A valid, unused ID number (two people born the same day take different sequence
+        numbers, as on real cards; `python -m sltcore check` flags any duplicate)."""
+        while True:
+            number = make_id_number("110105", birth, seq, sex)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+            seq += 1
 
     def mobile(self) -> str:
         while True:
@@ -232,7 +256,7 @@ def generate(volunteers: int, records: int, seed: int, until: dt.date) -> dict[s
                 "name": g.name(),
                 "sex": sex,
                 "birth_date": birth,
-                "id_number": make_id_number("110105", birth, i, sex),
+                "id_number": g.id_number(birth, i, sex),
                 "mobile": g.mobile(),
                 "community_id": r.choice(com_ids),
                 "membership": membership,
@@ -593,23 +617,77 @@ LOAD_ORDER = (
 CHUNK = 5000
 
 
+def _rewrite_refs(rows: list[dict], remap: dict[str, dict[str, str]], key: str) -> None:
+    """Point the generated rows of table `key` at the stored reference rows they stand for."""
+    fields = {f.key: f.ref for f in table(key).fields if f.ref in remap}
+    if key == "accounts":
+        fields["communities"] = "communities"  # a coordinator's communities (a tags field)
+    for row in rows:
+        for field, ref in fields.items():
+            value = row.get(field)
+            if isinstance(value, tuple):
+                row[field] = tuple(remap[ref].get(v, v) for v in value)
+            elif isinstance(value, str):
+                row[field] = remap[ref].get(value, value)
+
+
+def _merge_reference(
+    store: Store, data: dict[str, list[dict]], actor: Actor
+) -> tuple[dict[str, int], dict[str, dict[str, str]]]:
+    """Write the reference rows the store lacks (by name or key, as `load_reference` does);
+    those it has are used as they are. Returns rows written, and generated id -> stored id."""
+    frames = store.read_all()
+    written: dict[str, int] = {}
+    remap: dict[str, dict[str, str]] = {}
+    for key, title in REFERENCE_KEYS.items():
+        have = frames[key]
+        by_title = dict(zip(have[title], have["id"], strict=True)) if len(have) else {}
+        taken = set(have["id"]) if len(have) else set()
+        remap[key] = {}
+        new, generated = [], []
+        for row in data.get(key, []):
+            gen_id = row.get("id")
+            if row[title] in by_title:
+                if gen_id:
+                    remap[key][gen_id] = by_title[row[title]]
+                continue
+            generated.append(gen_id)
+            # an id the store already gives another row: the store picks a new one
+            new.append(row if gen_id not in taken else {k: v for k, v in row.items() if k != "id"})
+        _rewrite_refs(new, remap, key)
+        stored = store.append(key, new, actor) if new else []
+        for gen_id, saved in zip(generated, stored, strict=True):
+            if gen_id:
+                remap[key][gen_id] = saved["id"]
+        written[key] = len(new)
+    return written, remap
+
+
+DEFAULT_SIZE = {"volunteers": 1200, "records": 12000}  # about 2 s on a 2-core laptop
+
+
 def load_demo(
     store: Store,
-    volunteers: int = 1200,
-    records: int = 12000,
+    volunteers: int = DEFAULT_SIZE["volunteers"],
+    records: int = DEFAULT_SIZE["records"],
     seed: int = 2013,
     until: dt.date | None = None,
     actor: Actor = SYSTEM,
     progress: Callable[[str], Any] | None = None,
 ) -> dict[str, int]:
-    """Fill an empty store with the sample data set; returns rows written per table."""
+    """Fill a store that is empty, or holds only the reference data `init` creates, with the
+    sample data set; reference rows already there are used as they are. Returns rows written
+    per table."""
     data = generate(volunteers, records, seed, until or clock.today())
-    written: dict[str, int] = {}
+    written, remap = _merge_reference(store, data, actor)
     for key in LOAD_ORDER:
+        if key in REFERENCE_KEYS:
+            continue
         rows = data.get(key, [])
+        _rewrite_refs(rows, remap, key)
         if progress is not None and rows:
             progress(f"{key}: {len(rows)}")
         for i in range(0, len(rows), CHUNK):
             store.append(key, rows[i : i + CHUNK], actor)
         written[key] = len(rows)
-    return written
+    return {key: written.get(key, 0) for key in LOAD_ORDER}

@@ -393,6 +393,7 @@ def test_a_malformed_secrets_file_is_a_message_naming_it(tmp_path, monkeypatch) 
     bad = tmp_path / "secrets.toml"
     bad.write_text('[connections.gsheets]\nspreadsheet = "abc\n', encoding="utf-8")
     monkeypatch.setenv("SLT_SECRETS", str(bad))
+    monkeypatch.delenv("SLT_BACKEND", raising=False)  # SLT_BACKEND=local never reads it
     with pytest.raises(DeskError) as info:
         open_store()
     assert str(bad) in info.value.message("zh") and "格式有误" in info.value.message("zh")

@@ -36,6 +36,7 @@ TODAY = dt.date(2026, 11, 29)  # pinned by tests/conftest.py
 D = dt.date
 # The period each filter button stands for on TODAY, worked out by hand.
 PERIODS: dict[str, tuple[tuple[dt.date, dt.date], ...]] = {
+    "last_30_days": ((D(2026, 10, 31), D(2026, 11, 29)),),  # the default
     "this_month": ((D(2026, 11, 1), D(2026, 11, 29)),),
     "last_month": ((D(2026, 10, 1), D(2026, 10, 31)),),
     "this_quarter": ((D(2026, 10, 1), D(2026, 11, 29)),),
@@ -113,10 +114,10 @@ def _assert_figures(
 
 
 def _assert_showing(at: AppTest, ranges: tuple[tuple[dt.date, dt.date], ...]) -> None:
-    """The caption names the period's dates."""
+    """The line above the figures names the period's dates, and what they are compared with."""
     text = "、".join(f"{i18n.fmt_date(s, 'zh')}至{i18n.fmt_date(e, 'zh')}" for s, e in ranges)
-    showing = [c.value for c in at.caption if c.value.startswith("统计范围：")]
-    assert showing and showing[0].startswith(f"统计范围：{text}；"), (showing, text)
+    showing = [m.value for m in at.markdown if "比较：卡片下方的百分比" in m.value]
+    assert showing and f"**（{text}）与**" in showing[0], (showing, text)
 
 
 def _period(kind: str) -> A.Period:
@@ -238,9 +239,9 @@ def test_sample_data_renders_figures_and_charts(sample_app, sample_frames):
     assert at.title[0].value == "志愿服务概览"
     labels = [m.label for m in at.metric]
     assert labels == ["在册志愿者", "参与志愿者", "服务小时数", "活动场次", "人均小时数", "新注册"]
-    _assert_showing(at, PERIODS["this_month"])
-    _assert_figures(at, sample_frames, _period("this_month"), [])
-    assert _shown_figures(at)["hours"][0] > 0  # the sample data has service this month
+    _assert_showing(at, PERIODS["last_30_days"])  # the default period
+    _assert_figures(at, sample_frames, _period("last_30_days"), [])
+    assert _shown_figures(at)["hours"][0] > 0  # the sample data has service in the period
     assert _chart_count(at) + _empty_states(at) == CHARTS
     assert _chart_count(at) >= 7
     captions = " ".join(c.value for c in at.caption)
@@ -340,10 +341,13 @@ def test_report_page_builds_the_monthly_workbook_and_the_star_list(sample_app, s
     at.button(key="reports_stars_build").click().run()
     _ok(at)
     stem, files = at.session_state["reports_stars_files"]
-    assert stem == "star-volunteers-20260101-20261129"
+    assert stem == "20260101-20261129"
+    expected = A.star_list(sample_frames, _period("this_year"))
     rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig"))))
-    assert len(rows) == 1 + len(A.star_list(sample_frames, _period("this_year")))
-    assert files["xlsx"][:2] == b"PK"
+    assert len(rows) == 1 + int((expected["level"] >= 1).sum())  # the starred ones
+    rows = list(csv.reader(io.StringIO(files["hours_csv"].decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(expected)  # everyone, in a separate file
+    assert files["xlsx"][:2] == b"PK" and files["hours_xlsx"][:2] == b"PK"
 
 
 def test_certificate_from_the_reports_page(sample_app):

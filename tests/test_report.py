@@ -125,19 +125,25 @@ def test_csv_safe(text, safe):
 
 
 def test_star_list_exports(frames):
+    """The star list holds the starred volunteers; the hours list everyone, formula-safe."""
     df = A.star_list(frames, A.make_period("this_month", TODAY))
     rows = list(csv.reader(io.StringIO(report.star_list_csv(df).decode("utf-8-sig"))))
     assert rows[0][:5] == ["姓名", "社区", "志愿者类别", "累计服务时长", "星级"]
     by_name = {r[0]: r for r in rows[1:]}
-    assert set(by_name) == {"甲一", "丙三", "'=1+1", "乙二"}
+    assert set(by_name) == {"甲一"}  # 丙三, =1+1 and 乙二 have no star yet
     assert by_name["甲一"][3:6] == ["100.5", "1", "★☆☆☆☆"]
     assert by_name["甲一"][10] == "是"  # crossed a threshold this period
     wb = openpyxl.load_workbook(io.BytesIO(report.star_list_xlsx(df, title="星级志愿者")))
-    ws = wb.active
-    values = _rows(ws)
+    values = _rows(wb.active)
     assert values[0][0] == "星级志愿者" and values[2][0] == "姓名"
-    names = [r[0] for r in values[3:]]
-    assert names == ["甲一", "丙三", "=1+1", "乙二"]
+    assert [r[0] for r in values[3:]] == ["甲一"]
+    assert wb.active["D4"].value == 100.5
+
+    rows = list(csv.reader(io.StringIO(report.hours_list_csv(df).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["甲一", "丙三", "'=1+1", "乙二"]
+    wb = openpyxl.load_workbook(io.BytesIO(report.hours_list_xlsx(df, title="服务时长")))
+    ws = wb.active
+    assert [r[0] for r in _rows(ws)[3:]] == ["甲一", "丙三", "=1+1", "乙二"]
     assert ws["A6"].data_type == "s" and ws["D4"].value == 100.5
 
 

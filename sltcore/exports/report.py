@@ -25,6 +25,7 @@ from sltcore import clock, i18n
 from sltcore.schema import CATEGORY, MEMBERSHIP, Field
 from sltcore.schema import table as schema_table
 from sltcore.services import analytics, stars
+from sltcore.services.hours import countable
 
 FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 _CATEGORY = Field("category", "", "", "choice", choices=CATEGORY)
@@ -165,12 +166,11 @@ def _records_sheet(
     period: analytics.Period,
     lang: str,
 ) -> int:
-    """The month's service records: exactly the rows the totals are made of (live, confirmed,
-    of a live volunteer), without ID numbers or phone numbers."""
+    """The month's service records: exactly the rows the totals are made of (the hours that
+    count, `sltcore.services.hours.countable`), without ID numbers or phone numbers."""
     vols = analytics.live_frame(frames, "volunteers").set_index("id")
-    recs = analytics.live_frame(frames, "service_records")
-    keep = recs["confirmed"].fillna(True).astype(bool) & recs["volunteer_id"].isin(vols.index)
-    recs = recs[keep & period.mask(recs["date"])].sort_values(["date", "community_id"])
+    recs = countable(frames)
+    recs = recs[period.mask(recs["date"])].sort_values(["date", "community_id"])
     evs = analytics.live_frame(frames, "events").set_index("id")
     coms = analytics.live_frame(frames, "communities").set_index("id")["name"]
     t = schema_table("service_records")
@@ -230,6 +230,12 @@ def _summary_block(
         _t("reports.wb.change_pct", lang),
     ]
     row = w.table(ws, 3, 0, headers, _figure_rows(fig, lang), ["text", "num", "num", "num", "pct"])
+    waiting = analytics.unconfirmed_hours(p, period, chosen).iloc[0]
+    if waiting["records"]:
+        hours = i18n.fmt_number(float(waiting["hours"]), lang)
+        ws.write_string(row - 1, 0, _t("reports.wb.unconfirmed", lang, hours=hours,
+                                       count=int(waiting["records"])), w.note)  # fmt: skip
+        row += 1
     charts_at = []
     if per_community:
         by = analytics.hours_by_community(p, period, chosen)
@@ -423,7 +429,7 @@ def monthly_report(
     return buf.getvalue()
 
 
-# --- the star list -------------------------------------------------------------------------
+# --- the star list, and the hours of every volunteer ---------------------------------------
 
 STAR_COLUMNS = (
     "name",
@@ -440,60 +446,86 @@ STAR_COLUMNS = (
     "near_next",
     "below_minimum",
 )
-_STAR_FORMATS = (
-    "text",
-    "text",
-    "text",
-    "num",
-    "int",
-    "text",
-    "num",
-    "num",
-    "num",
-    "num",
-    "text",
-    "text",
-    "text",
+# Every volunteer on the books: what each has served (stars included, unconfirmed apart).
+HOURS_COLUMNS = (
+    "name",
+    "community",
+    "membership",
+    "hours_total",
+    "stars",
+    "hours_period",
+    "hours_year",
+    "below_minimum",
+    "hours_unconfirmed",
 )
+_FORMATS = {
+    "name": "text",
+    "community": "text",
+    "membership": "text",
+    "hours_total": "num",
+    "level": "int",
+    "stars": "text",
+    "next_threshold": "num",
+    "hours_to_next": "num",
+    "hours_period": "num",
+    "hours_year": "num",
+    "crossed": "text",
+    "near_next": "text",
+    "below_minimum": "text",
+    "hours_unconfirmed": "num",
+}
 
 
-def star_rows(df: pd.DataFrame, lang: str = "zh") -> tuple[list[str], list[list[object]]]:
-    """Headers and rows of the star list in the reader's language (shared by both files)."""
-    headers = [_t(f"stars.col.{c}", lang) for c in STAR_COLUMNS]
-    yes = _t("stars.yes", lang)
-    rows: list[list[object]] = []
-    for r in df.itertuples(index=False):
-        rows.append(
-            [
-                r.name,
-                r.community,
-                _MEMBERSHIP.choice_label(r.membership, lang),
-                float(r.hours_total),
-                int(r.level),
-                stars.stars_text(int(r.level)),
-                None if pd.isna(r.next_threshold) else float(r.next_threshold),
-                None if pd.isna(r.hours_to_next) else float(r.hours_to_next),
-                float(r.hours_period),
-                float(r.hours_year),
-                yes if r.crossed else "",
-                yes if r.near_next else "",
-                yes if r.below_minimum else "",
-            ]
-        )
+def starred(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `analytics.star_list` with at least one star: what the star list holds."""
+    return df[df["level"] >= 1]
+
+
+def _cell(r: Any, column: str, lang: str) -> object:
+    value = getattr(r, column) if column != "stars" else None
+    if column == "membership":
+        return _MEMBERSHIP.choice_label(value, lang)
+    if column == "stars":
+        return stars.stars_text(int(r.level))
+    if column == "level":
+        return int(value)
+    if column in ("crossed", "near_next", "below_minimum"):
+        return _t("stars.yes", lang) if value else ""
+    if _FORMATS[column] == "num":
+        return None if pd.isna(value) else float(value)
+    return value
+
+
+def _table_rows(
+    df: pd.DataFrame, columns: tuple[str, ...], lang: str
+) -> tuple[list[str], list[list[object]]]:
+    headers = [_t(f"stars.col.{c}", lang) for c in columns]
+    rows = [[_cell(r, c, lang) for c in columns] for r in df.itertuples(index=False)]
     return headers, rows
 
 
-def star_list_xlsx(df: pd.DataFrame, lang: str = "zh", title: str = "") -> bytes:
-    headers, rows = star_rows(df, lang)
+def star_rows(df: pd.DataFrame, lang: str = "zh") -> tuple[list[str], list[list[object]]]:
+    """Headers and rows of the star list (starred volunteers only) in the reader's language."""
+    return _table_rows(starred(df), STAR_COLUMNS, lang)
+
+
+def hours_rows(df: pd.DataFrame, lang: str = "zh") -> tuple[list[str], list[list[object]]]:
+    """Headers and rows of the hours list: every volunteer of `df`, with or without a star."""
+    return _table_rows(df, HOURS_COLUMNS, lang)
+
+
+def _xlsx(
+    headers: list[str], rows: list[list[object]], formats: list[str], sheet: str, title: str
+) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     w = _Writer(wb)
-    ws = wb.add_worksheet(sheet_name(_t("stars.sheet", lang), set()))
+    ws = wb.add_worksheet(sheet_name(sheet, set()))
     start = 0
     if title:
         ws.write_string(0, 0, title, w.title)
         start = 2
-    w.table(ws, start, 0, headers, rows, list(_STAR_FORMATS))
+    w.table(ws, start, 0, headers, rows, formats)
     ws.freeze_panes(start + 1, 0)
     ws.set_column(0, 2, 12)
     ws.set_column(3, len(headers) - 1, 11)
@@ -503,9 +535,8 @@ def star_list_xlsx(df: pd.DataFrame, lang: str = "zh", title: str = "") -> bytes
     return buf.getvalue()
 
 
-def star_list_csv(df: pd.DataFrame, lang: str = "zh") -> bytes:
+def _csv(headers: list[str], rows: list[list[object]]) -> bytes:
     """UTF-8 with a BOM (so Excel reads the Chinese), every text cell formula-safe."""
-    headers, rows = star_rows(df, lang)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in headers])
@@ -521,3 +552,25 @@ def star_list_csv(df: pd.DataFrame, lang: str = "zh") -> bytes:
             ]
         )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def star_list_xlsx(df: pd.DataFrame, lang: str = "zh", title: str = "") -> bytes:
+    """The star list: the volunteers of `df` with at least one star."""
+    headers, rows = star_rows(df, lang)
+    formats = [_FORMATS[c] for c in STAR_COLUMNS]
+    return _xlsx(headers, rows, formats, _t("stars.sheet", lang), title)
+
+
+def star_list_csv(df: pd.DataFrame, lang: str = "zh") -> bytes:
+    return _csv(*star_rows(df, lang))
+
+
+def hours_list_xlsx(df: pd.DataFrame, lang: str = "zh", title: str = "") -> bytes:
+    """Every volunteer of `df` with their hours (a separate file from the star list)."""
+    headers, rows = hours_rows(df, lang)
+    formats = [_FORMATS[c] for c in HOURS_COLUMNS]
+    return _xlsx(headers, rows, formats, _t("stars.hours.sheet", lang), title)
+
+
+def hours_list_csv(df: pd.DataFrame, lang: str = "zh") -> bytes:
+    return _csv(*hours_rows(df, lang))

@@ -5,11 +5,12 @@ selected community ids, and returns a small aggregated frame: tens or hundreds o
 the number of records, so charts, the monthly workbook and the star list never see raw records.
 
 Counting rules, applied once in `prepare`:
+- which service hours count is `sltcore.services.hours.countable`, the rule every page and
+  export uses
+  (live, confirmed by the organiser, of a live volunteer); unconfirmed ones are kept apart in
+  `Prepared.unconfirmed`;
 - archived rows never count (read_all leaves them out; frames that still carry an `archived`
   column are filtered again here);
-- only hours the organiser confirmed count (《中国注册志愿者管理办法》2013 第十四条);
-- a record counts only while its volunteer is a live row, so totals, the top-10 and the star
-  list always add up to the same hours;
 - hours, active volunteers and events belong to the community where the service happened
   (the record's or event's community); registrations, shares of volunteers and star levels to
   the volunteer's home community.
@@ -28,8 +29,19 @@ import pandas as pd
 from sltcore.codec import empty_frame
 from sltcore.schema import CATEGORY, COMMUNITY_NAMES, table
 from sltcore.services import stars
+from sltcore.services.hours import split as split_countable
 
-PERIOD_KINDS = ("this_month", "last_month", "this_quarter", "this_year", "service_months", "custom")
+PERIOD_KINDS = (
+    "last_30_days",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "this_year",
+    "service_months",
+    "custom",
+)
+DEFAULT_PERIOD = "last_30_days"  # as meaningful on the 2nd of a month as on the 29th
+ROLLING_DAYS = 30
 FIGURES = ("registered", "active", "hours", "events", "hours_per_active", "new_registrations")
 SERVICE_MONTHS = (3, 12)  # 学雷锋日 (March 5) and December: the two volunteer-service months
 NO_CATEGORY = "none"  # records without a linked event
@@ -123,6 +135,11 @@ class Period:
         return out
 
 
+def period_last_days(today: dt.date, days: int = ROLLING_DAYS) -> Period:
+    """The last `days` days up to today, compared with the `days` days just before."""
+    return Period("last_30_days", ((today - dt.timedelta(days=days - 1), today),), 0)
+
+
 def period_this_month(today: dt.date) -> Period:
     """The first of this month up to today (nothing after today has happened yet)."""
     return Period("this_month", ((today.replace(day=1), today),), 1)
@@ -179,6 +196,8 @@ def make_period(
 ) -> Period:
     """The period a page's filter names."""
     match kind:
+        case "last_30_days":
+            return period_last_days(today)
         case "this_month":
             return period_this_month(today)
         case "last_month":
@@ -221,6 +240,9 @@ class Prepared:
     communities: pd.DataFrame  # id, name, population (ordered: the 7 in seed order first)
     programmes: pd.DataFrame  # id, name, kind
     names: dict[str, str] = field(default_factory=dict)  # community id -> name
+    # live records of live volunteers the organiser has not confirmed: they count for nothing,
+    # pages name them apart (volunteer_id, date, hours, community_id)
+    unconfirmed: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def empty(self) -> bool:
@@ -279,11 +301,7 @@ def prepare(frames: Frames) -> Prepared:
         }
     ).reset_index(drop=True)
 
-    recs = live_frame(frames, "service_records")
-    confirmed = recs["confirmed"].fillna(True).astype(bool) if len(recs) else recs["confirmed"]
-    recs = recs[confirmed.astype(bool)]
-    recs = recs[recs["volunteer_id"].isin(set(volunteers["id"]))]
-    recs = recs[recs["date"].notna() & recs["hours"].notna()]
+    recs, pending = split_countable(frames)  # the one rule of which hours count
     event_ids = _ids(recs["event_id"])
     category = event_ids.map(dict(zip(events["id"], events["category"], strict=True)))
     programme = event_ids.map(dict(zip(events["id"], events["programme_id"], strict=True)))
@@ -297,7 +315,15 @@ def prepare(frames: Frames) -> Prepared:
             "programme_id": programme.where(programme.notna(), NO_PROGRAMME),
         }
     ).reset_index(drop=True)
-    return Prepared(records, volunteers, events, communities, programmes, names)
+    unconfirmed = pd.DataFrame(
+        {
+            "volunteer_id": _ids(pending["volunteer_id"]),
+            "date": pending["date"].astype("datetime64[us]"),
+            "hours": pending["hours"].astype("float64"),
+            "community_id": _ids(pending["community_id"]),
+        }
+    ).reset_index(drop=True)
+    return Prepared(records, volunteers, events, communities, programmes, names, unconfirmed)
 
 
 def _prep(data: Frames | Prepared) -> Prepared:
@@ -674,6 +700,25 @@ def hours_by_programme(
     return _round(out, ["hours"])
 
 
+def unconfirmed_hours(
+    data: Frames | Prepared, period: Period, communities: Communities = None
+) -> pd.DataFrame:
+    """One row: the records, hours and volunteers of the period still waiting for the
+    organiser's confirmation (counted in none of the figures; pages name them apart)."""
+    p = _prep(data)
+    u = p.unconfirmed
+    if u.empty:
+        return pd.DataFrame({"records": [0], "hours": [0.0], "volunteers": [0]})
+    u = u[period.mask(u["date"]) & _in(u["community_id"], _selected(communities))]
+    return pd.DataFrame(
+        {
+            "records": [len(u)],
+            "hours": [round(float(u["hours"].sum()), 2)],
+            "volunteers": [int(u["volunteer_id"].nunique())],
+        }
+    )
+
+
 # --- star volunteers -----------------------------------------------------------------------
 
 
@@ -686,7 +731,9 @@ def star_list(
     time bank is a separate ledger, art. 16). crossed: reached a higher level during one of
     the period's date ranges. near_next: within 10% of the next threshold. hours_year: hours
     in the calendar year of the period's end, up to that day; below_minimum: an active
-    (在册) volunteer under the 20 hours a year of art. 11.
+    (在册) volunteer under the 20 hours a year of art. 11, not asked in the year of
+    registration (`stars.minimum_applies`); hours_unconfirmed: hours up to the
+    period's end still waiting for the organiser (in none of the other columns).
     """
     p = _prep(data)
     reg = _registered_by(p, period.end, _selected(communities))
@@ -723,13 +770,33 @@ def star_list(
     out["hours_year"] = ids.map(
         recs[year.mask(recs["date"])].groupby("volunteer_id")["hours"].sum()
     ).fillna(0.0)
-    out["below_minimum"] = (out["status"] == "active") & (
-        out["hours_year"] + 1e-9 < stars.YEARLY_MINIMUM_HOURS
+    registered = pd.Series(reg["registered_on"].to_numpy(), index=out.index)
+    new_this_year = registered.dt.year == period.end.year  # not asked yet: stars.minimum_applies
+    out["below_minimum"] = (
+        (out["status"] == "active")
+        & ~new_this_year.fillna(False).astype(bool)
+        & (out["hours_year"] + 1e-9 < stars.YEARLY_MINIMUM_HOURS)
     )
+    u = p.unconfirmed
+    if u.empty:
+        out["hours_unconfirmed"] = 0.0
+    else:
+        waiting = u[u["date"] < pd.Timestamp(period.end + dt.timedelta(days=1))]
+        out["hours_unconfirmed"] = ids.map(waiting.groupby("volunteer_id")["hours"].sum()).fillna(
+            0.0
+        )
     out = out.sort_values(["hours_total", "name", "volunteer_id"], ascending=[False, True, True])
     out = out.reset_index(drop=True)
     return _round(
-        out, ["hours_total", "next_threshold", "hours_to_next", "hours_period", "hours_year"]
+        out,
+        [
+            "hours_total",
+            "next_threshold",
+            "hours_to_next",
+            "hours_period",
+            "hours_year",
+            "hours_unconfirmed",
+        ],
     )
 
 
@@ -752,6 +819,7 @@ def dashboard(
         "top": top_volunteers(p, period, communities),
         "registrations": registrations_over_time(p, period.end, communities),
         "programme": hours_by_programme(p, period, communities),
+        "unconfirmed": unconfirmed_hours(p, period, communities),
     }
 
 

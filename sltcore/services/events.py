@@ -24,6 +24,7 @@ from sltcore.errors import ConflictError, DeskError, NotFoundError, ValidationEr
 from sltcore.identity import mask_phone
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.schema import SYSTEM_KEYS, table
+from sltcore.services import hours
 from sltcore.store.base import Row, Store
 from sltcore.store.transaction import Transaction
 from sltcore.validation import clean_row
@@ -75,22 +76,29 @@ def time_range(start: Any, end: Any, lang: str) -> str:
     return f"{a:%H:%M}–{until}"
 
 
-def totals_by_event(records: pd.DataFrame) -> pd.DataFrame:
-    """event_id -> attendees, hours (live records only)."""
-    if records.empty:
+def totals_by_event(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """event_id -> attendees (live volunteers with a live record), the hours that count
+    (`sltcore.services.hours`), and the `unconfirmed` hours still waiting for the organiser."""
+    counted, pending = hours.split(frames)
+    if counted.empty and pending.empty:
+        empty = pd.Series(dtype=float)
         return pd.DataFrame(
-            {"attendees": pd.Series(dtype="int64"), "hours": pd.Series(dtype=float)}
+            {"attendees": pd.Series(dtype="int64"), "hours": empty, "unconfirmed": empty}
         )
-    grouped = records.dropna(subset=["event_id"]).groupby("event_id")
+    people = pd.concat([counted, pending]).dropna(subset=["event_id"])
     return pd.DataFrame(
-        {"attendees": grouped["volunteer_id"].nunique(), "hours": grouped["hours"].sum()}
-    )
+        {
+            "attendees": people.groupby("event_id")["volunteer_id"].nunique(),
+            "hours": counted.dropna(subset=["event_id"]).groupby("event_id")["hours"].sum(),
+            "unconfirmed": pending.dropna(subset=["event_id"]).groupby("event_id")["hours"].sum(),
+        }
+    ).fillna({"attendees": 0, "hours": 0.0, "unconfirmed": 0.0})
 
 
 def listing(frames: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
     """Every live event with labels and its attendance totals, newest first."""
     ev = frames["events"]
-    sums = totals_by_event(frames["service_records"])
+    sums = totals_by_event(frames)
     start, end = ev["start_time"].fillna(""), ev["end_time"].fillna("")
     next_day = (start != "") & (end != "") & (end < start)  # 'HH:MM' sorts as text
     end = end.mask(next_day, end.map(i18n.t("events.next_day", lang, time="{}").format))
@@ -148,6 +156,18 @@ def filter_events(
     return df[mask]
 
 
+STATUS_ORDER = ("done", "planned", "cancelled")
+
+
+def status_counts(df: pd.DataFrame, today: dt.date) -> dict[str, int]:
+    """How many rows of `listing()` have each status, and how many lie after `today` (the
+    dashboard counts done and planned events up to today: this is what tells them apart)."""
+    counts = df["status"].value_counts()
+    out = {k: int(counts.get(k, 0)) for k in STATUS_ORDER}
+    out["after_today"] = int((df["date"] > today).sum())
+    return out
+
+
 RECENT_DAYS = 92  # the record form offers about a quarter of events; older ones via their page
 
 
@@ -185,8 +205,9 @@ def recordable(
 
 
 def attendance(frames: Mapping[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
-    """One event's live service records with the volunteer's name and masked phone, and each
-    record's version (to correct or archive it)."""
+    """One event's live service records with the volunteer's name and masked phone, each
+    record's version (to correct or archive it), and whether the organiser confirmed it (an
+    unconfirmed record's hours do not count yet, `sltcore.services.hours`)."""
     rec = frames["service_records"]
     rec = rec[rec["event_id"] == event_id]
     vols = frames["volunteers"].set_index("id")
@@ -202,6 +223,7 @@ def attendance(frames: Mapping[str, pd.DataFrame], event_id: str) -> pd.DataFram
             "hours": rec["hours"],
             "content": rec["content"].fillna(""),
             "recorder": rec["recorder"].fillna(""),
+            "confirmed": hours.confirmed(rec),
         }
     ).reset_index(drop=True)
 

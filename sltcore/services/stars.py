@@ -7,10 +7,21 @@ Stars count service hours only: redeeming time-bank points never lowers them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 THRESHOLDS: tuple[float, ...] = (100.0, 300.0, 600.0, 1000.0, 1500.0)
 YEARLY_MINIMUM_HOURS = 20.0
+
+
+def minimum_applies(registered_on: dt.date | None, year: int) -> bool:
+    """Whether the 20 hours of `year` are asked of a volunteer registered on `registered_on`.
+
+    Not in the year of registration: someone who registers on 29 November has not had a year
+    to serve, and is not told on day one that 20 hours are missing. From the next calendar
+    year on, every year counts (an unknown registration date counts as long ago).
+    """
+    return registered_on is None or registered_on.year < year
 
 
 def star_level(total_hours: float) -> int:

@@ -1,7 +1,8 @@
 """Teams (队伍): the overview with this year's hours, members, and member changes.
 
 A team's hours are the service hours recorded at events the team organised (`events.team_id`),
-so an hour is never counted twice when a volunteer belongs to two teams. Removing a member
+so an hour is never counted twice when a volunteer belongs to two teams; which hours count is
+`sltcore.services.hours`, the same rule as everywhere. Removing a member
 archives the membership row (never deleted), with the leaving date kept on it.
 
 Each member change is ONE transaction (the team row and the membership rows together, all or
@@ -15,12 +16,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 
 from sltcore import clock
 from sltcore.auth import Actor
 from sltcore.errors import DeskError, NotFoundError
 from sltcore.identity import mask_phone
 from sltcore.refs import choice_map, label_column, titles
+from sltcore.services import hours
 from sltcore.store.base import Row, Store
 from sltcore.store.transaction import Transaction
 
@@ -28,15 +31,36 @@ Frames = Mapping[str, pd.DataFrame]
 
 
 def hours_by_team(frames: Frames, year: int) -> pd.DataFrame:
-    """team_id -> `hours` and `events` in `year`, through the events each team organised."""
-    ev, rec = frames["events"], frames["service_records"]
-    if ev.empty or rec.empty:
-        return pd.DataFrame({"hours": pd.Series(dtype=float), "events": pd.Series(dtype="int64")})
-    rec = rec[rec["date"].dt.year == year]
-    team_of = rec["event_id"].map(ev.set_index("id")["team_id"])
-    by_team = pd.DataFrame({"team_id": team_of, "hours": rec["hours"], "event": rec["event_id"]})
-    grouped = by_team.dropna(subset=["team_id"]).groupby("team_id")
-    return pd.DataFrame({"hours": grouped["hours"].sum(), "events": grouped["event"].nunique()})
+    """team_id -> `hours` that count (`sltcore.services.hours`) and `events` in `year`, through the
+    events each team organised, and the `unconfirmed` hours still waiting for the organiser."""
+    ev = frames["events"]
+    counted, pending = hours.split(frames)
+    if ev.empty or (counted.empty and pending.empty):
+        empty = pd.Series(dtype=float)
+        return pd.DataFrame(
+            {"hours": empty, "events": pd.Series(dtype="int64"), "unconfirmed": empty}
+        )
+    team_by_event = ev.set_index("id")["team_id"]
+
+    def by_team(rec: pd.DataFrame) -> DataFrameGroupBy:
+        rec = rec[rec["date"].dt.year == year]
+        out = pd.DataFrame(
+            {
+                "team_id": rec["event_id"].map(team_by_event),
+                "hours": rec["hours"],
+                "event": rec["event_id"],
+            }
+        )
+        return out.dropna(subset=["team_id"]).groupby("team_id")
+
+    done, waiting = by_team(counted), by_team(pending)
+    return pd.DataFrame(
+        {
+            "hours": done["hours"].sum(),
+            "events": done["event"].nunique(),
+            "unconfirmed": waiting["hours"].sum(),
+        }
+    ).fillna({"hours": 0.0, "events": 0, "unconfirmed": 0.0})
 
 
 def overview(frames: Frames, lang: str, today: dt.date | None = None) -> pd.DataFrame:
@@ -54,6 +78,7 @@ def overview(frames: Frames, lang: str, today: dt.date | None = None) -> pd.Data
             "leader": label_column(teams["leader_id"], titles(frames, "volunteers")),
             "members": teams["id"].map(members).fillna(0).astype("int64"),
             "hours_year": teams["id"].map(sums["hours"]).fillna(0.0),
+            "unconfirmed_year": teams["id"].map(sums["unconfirmed"]).fillna(0.0),
             "events_year": teams["id"].map(sums["events"]).fillna(0).astype("int64"),
             "community_id": teams["community_id"],
             "category_key": teams["category"],

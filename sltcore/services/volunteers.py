@@ -17,20 +17,30 @@ from sltcore import clock, identity
 from sltcore.codec import row_from_frame
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.schema import table
+from sltcore.services import hours
 from sltcore.services.attendance import team_names_by_volunteer
-from sltcore.services.stars import YEARLY_MINIMUM_HOURS, StarProgress, star_level, star_progress
+from sltcore.services.stars import (
+    YEARLY_MINIMUM_HOURS,
+    StarProgress,
+    minimum_applies,
+    star_level,
+    star_progress,
+)
 
 Frames = Mapping[str, pd.DataFrame]
 
 
-def hours_by_volunteer(records: pd.DataFrame, year: int) -> pd.DataFrame:
-    """volunteer_id -> hours `total` and hours in `year` (live service records)."""
-    if records.empty:
-        return pd.DataFrame({"total": pd.Series(dtype=float), "year": pd.Series(dtype=float)})
-    in_year = records["date"].dt.year == year
-    total = records.groupby("volunteer_id")["hours"].sum()
-    this_year = records[in_year].groupby("volunteer_id")["hours"].sum()
-    return pd.DataFrame({"total": total, "year": this_year}).fillna(0.0)
+def hours_by_volunteer(frames: Frames, year: int) -> pd.DataFrame:
+    """volunteer_id -> hours that count (`sltcore.services.hours`), `total` and in `year`, and the
+    `unconfirmed` hours waiting for the organiser (counted nowhere)."""
+    counted, pending = hours.split(frames)
+    if counted.empty and pending.empty:
+        empty = pd.Series(dtype=float)
+        return pd.DataFrame({"total": empty, "year": empty, "unconfirmed": empty})
+    total = counted.groupby("volunteer_id")["hours"].sum()
+    this_year = counted[counted["date"].dt.year == year].groupby("volunteer_id")["hours"].sum()
+    waiting = pending.groupby("volunteer_id")["hours"].sum()
+    return pd.DataFrame({"total": total, "year": this_year, "unconfirmed": waiting}).fillna(0.0)
 
 
 def filter_volunteers(
@@ -73,8 +83,8 @@ def listing(
 ) -> pd.DataFrame:
     """What the list shows for `vols`: labels, masked phone, teams, hours and stars."""
     today = today or clock.today()
-    hours = hours_by_volunteer(frames["service_records"], today.year)
-    total = vols["id"].map(hours["total"]).fillna(0.0)
+    sums = hours_by_volunteer(frames, today.year)
+    total = vols["id"].map(sums["total"]).fillna(0.0)
     out = pd.DataFrame(
         {
             "id": vols["id"],
@@ -87,7 +97,7 @@ def listing(
             ),
             "teams": vols["id"].map(team_names_by_volunteer(frames)).astype("string").fillna(""),
             "status": label_column(vols["status"], choice_map("volunteers", "status", lang)),
-            "hours_year": vols["id"].map(hours["year"]).fillna(0.0),
+            "hours_year": vols["id"].map(sums["year"]).fillna(0.0),
             "hours_total": total,
             "stars": total.map(star_level).astype("int64"),
         }
@@ -100,12 +110,19 @@ class Profile:
     """One volunteer as the profile shows them; `volunteer` is the canonical row."""
 
     volunteer: dict[str, Any]
-    hours_year: float
-    hours_total: float
+    hours_year: float  # hours that count (`sltcore.services.hours`), in `year`
+    hours_total: float  # hours that count, all years
     progress: StarProgress
     year: int
-    events: pd.DataFrame  # date, title, hours, community, content (newest first)
+    events: pd.DataFrame  # date, title, hours, community, content, confirmed (newest first)
     teams: pd.DataFrame  # team_id, member_id, name, role
+    hours_unconfirmed: float = 0.0  # waiting for the organiser: shown apart, counted nowhere
+    records_unconfirmed: int = 0
+
+    @property
+    def minimum_applies(self) -> bool:
+        """The 20 hours are not asked in the year of registration (`stars.minimum_applies`)."""
+        return minimum_applies(self.volunteer.get("registered_on"), self.year)
 
     @property
     def minimum_met(self) -> bool:
@@ -127,10 +144,13 @@ def profile(
     if hit.empty:
         return None
     row = row_from_frame(table("volunteers"), hit.iloc[0].to_dict())
+    counted, pending = hours.split(frames)
+    counted = counted[counted["volunteer_id"] == volunteer_id]
+    pending = pending[pending["volunteer_id"] == volunteer_id]
+    total = float(counted["hours"].sum())
+    year = float(counted.loc[counted["date"].dt.year == today.year, "hours"].sum())
     rec = frames["service_records"]
     rec = rec[rec["volunteer_id"] == volunteer_id]
-    total = float(rec["hours"].sum())
-    year = float(rec.loc[rec["date"].dt.year == today.year, "hours"].sum())
     ev_titles = titles(frames, "events")
     events = pd.DataFrame(
         {
@@ -141,6 +161,7 @@ def profile(
             "hours": rec["hours"],
             "community": label_column(rec["community_id"], titles(frames, "communities")),
             "content": rec["content"].fillna(""),
+            "confirmed": hours.confirmed(rec),
         }
     ).sort_values("date", ascending=False, kind="stable")
     tm = frames["team_members"]
@@ -161,6 +182,8 @@ def profile(
         year=today.year,
         events=events.reset_index(drop=True),
         teams=teams.reset_index(drop=True),
+        hours_unconfirmed=float(pending["hours"].sum()),
+        records_unconfirmed=len(pending),
     )
 
 

@@ -239,32 +239,30 @@ class GSheetsStore(TransactionalWrites):
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> GSheetsStore:
-        """From `[connections.gsheets]`; `SHEETS_EMULATOR_HOST` sends traffic to the emulator."""
-        import os
+        """From `[connections.gsheets]`; `SHEETS_EMULATOR_HOST` sends traffic to the emulator.
 
+        A half-filled section is refused before any request, naming the missing fields in
+        both languages and how to fall back to the local store (`sltcore.config`).
+        """
         import gspread
 
-        sheet = str(config.get("spreadsheet") or "")
-        if not sheet:
-            raise DeskError(
-                "secrets.toml 的 [connections.gsheets] 缺少 spreadsheet（表格链接或编号）。",
-                "[connections.gsheets] in secrets.toml lacks `spreadsheet` (URL or key).",
-            )
-        host = os.environ.get("SHEETS_EMULATOR_HOST")
-        if host:
-            from sheets_emulator.client import gspread_client
+        from sltcore import config as settings
+        from sltcore.store.google_hosts import emulator_client
 
-            client = gspread_client(host)
+        host = settings.emulator_host()
+        missing = settings.gsheets_missing(config, emulator=host is not None)
+        if missing:
+            raise settings.gsheets_missing_error(missing)
+        sheet = str(config["spreadsheet"]).strip()
+        if host:
+            client = emulator_client(host)
             where = f"Sheets emulator {host}"
         else:
             info = {k: v for k, v in config.items() if k not in ("spreadsheet", "type_")}
             try:
                 client = gspread.service_account_from_dict(info)
-            except (ValueError, KeyError) as err:
-                raise DeskError(
-                    f"服务账号密钥不完整或格式不对：{err}。请按 secrets.toml.example 填写。",
-                    f"The service-account key is incomplete or malformed: {err}.",
-                ) from None
+            except (ValueError, KeyError, TypeError):
+                raise settings.bad_key_error() from None
             where = "Google Sheets"
         client.http_client.set_timeout(30)
         return cls(

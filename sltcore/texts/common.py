@@ -2,6 +2,7 @@
 
 TEXTS = {
     "app.title": ("三里屯街道志愿服务工作台", "Sanlitun Volunteer Desk"),
+    "app.title.short": ("三里屯志愿服务工作台", "Sanlitun Volunteer Desk"),
     "app.subtitle": (
         "志愿者、活动、服务时长与公益储蓄",
         "Volunteers, events, service hours, time bank",
@@ -24,6 +25,7 @@ TEXTS = {
     "sidebar.backend_line": ("数据存储：{backend}", "Storage: {backend}"),
     "sidebar.backend.local": ("本地数据库（无需设置）", "Local database (no set-up)"),
     "sidebar.backend.gsheets": ("Google 表格", "Google Sheet"),
+    "sidebar.backend.failed": ("未能打开（原因见右侧）", "could not open (see the page)"),
     "user.default": ("管理员", "Administrator"),
     "sidebar.user_line": ("当前账号：{user}", "Signed in as: {user}"),
     "sidebar.read_at": ("数据读取于 {time}", "Data read at {time}"),
@@ -55,11 +57,11 @@ TEXTS = {
     "home.empty.demo": ("载入示例数据", "Load sample data"),
     "home.empty.init": ("只建立社区和品牌等基础资料", "Only create communities and programmes"),
     "home.empty.loading": (
-        "正在生成示例数据，约需半分钟……",
-        "Generating sample data (about 30 s)…",
+        "正在生成示例数据（{volunteers} 名志愿者、{records} 条服务记录），几秒钟就好……",
+        "Generating the sample data ({volunteers} volunteers, {records} records): a few seconds…",
     ),
     "home.empty.done": (
-        "示例数据已载入：{volunteers}名志愿者，{records}条服务记录",
+        "示例数据已载入：{volunteers} 名志愿者，{records} 条服务记录",
         "Sample data loaded: {volunteers} volunteers, {records} records",
     ),
     "home.start": ("从这里开始", "Start here"),

@@ -9,18 +9,21 @@ TEXTS = {
         "communities; the figures and charts follow.",
     ),
     "dash.period": ("时间段", "Period"),
+    "dash.period.last_30_days": ("近30天", "Last 30 days"),
     "dash.period.this_month": ("本月", "This month"),
     "dash.period.last_month": ("上月", "Last month"),
     "dash.period.this_quarter": ("本季度", "This quarter"),
     "dash.period.this_year": ("今年", "This year"),
     "dash.period.service_months": ("志愿服务月", "Service months"),
     "dash.period.help": (
-        "本月、本季度和今年都截至今天，与上一个月、季度、年的同一段时间比较；志愿服务月是所选年份"
-        "的3月（3月5日学雷锋日）和12月，与上一年同月比较；自定义时段与紧挨其前、天数相同的时段比较。",
-        "This month, quarter and year run up to today and compare with the same stretch of the "
-        "previous month, quarter or year; the service months are March (Lei Feng Day, 5 March) "
-        "and December of the chosen year, compared with the year before; a custom range compares "
-        "with the same number of days just before it.",
+        "近30天截至今天，与之前30天比较（任何一天打开都有完整的一个月可看）；本月、本季度和今年"
+        "都截至今天，与上一个月、季度、年的同一段时间比较；志愿服务月是所选年份的3月（3月5日"
+        "学雷锋日）和12月，与上一年同月比较；自定义时段与紧挨其前、天数相同的时段比较。",
+        "The last 30 days run up to today and compare with the 30 days before (a full month on "
+        "any day); this month, quarter and year run up to today and compare with the same "
+        "stretch of the previous month, quarter or year; the service months are March (Lei Feng "
+        "Day, 5 March) and December of the chosen year, compared with the year before; a custom "
+        "range compares with the same number of days just before it.",
     ),
     "dash.period.custom": ("自定义", "Custom range"),
     "dash.year": ("年份", "Year"),
@@ -28,10 +31,40 @@ TEXTS = {
     "dash.communities": ("社区", "Communities"),
     "dash.communities.all": ("全部社区", "All communities"),
     "dash.showing": (
-        "统计范围：{period}；对比：{previous}",
-        "Showing {period}; compared with {previous}",
+        "**{what}**（{period}）与**{before}**（{previous}）比较：卡片下方的百分比就是这两段时间的变化。",
+        "**{what}** ({period}) compared with **{before}** ({previous}): the percentages under "
+        "the figures are the change between the two.",
     ),
+    "dash.compare.last_30_days.this": ("近30天", "The last 30 days"),
+    "dash.compare.last_30_days.before": ("之前30天", "the 30 days before"),
+    "dash.compare.this_month.this": ("本月截至今天", "This month so far"),
+    "dash.compare.this_month.before": ("上月同期", "the same days of last month"),
+    "dash.compare.last_month.this": ("上月", "Last month"),
+    "dash.compare.last_month.before": ("再上一个月", "the month before"),
+    "dash.compare.this_quarter.this": ("本季度截至今天", "This quarter so far"),
+    "dash.compare.this_quarter.before": ("上季度同期", "the same stretch of last quarter"),
+    "dash.compare.this_year.this": ("今年截至今天", "This year so far"),
+    "dash.compare.this_year.before": ("去年同期", "the same stretch of last year"),
+    "dash.compare.service_months.this": ("志愿服务月", "The service months"),
+    "dash.compare.service_months.before": ("上一年的志愿服务月", "those of the year before"),
+    "dash.compare.custom.this": ("所选的{days}天", "The {days} days chosen"),
+    "dash.compare.custom.before": ("紧挨其前的{days}天", "the {days} days just before"),
     "dash.range_text": ("{start}至{end}", "{start} – {end}"),
+    "dash.unconfirmed": (
+        "所选时间段内另有 {hours}（{count} 条服务记录）尚待组织方确认，未计入以上数字和图表。",
+        "Another {hours} ({count} service records) in the period await the organiser's "
+        "confirmation and are in none of the figures and charts.",
+    ),
+    "stars.unconfirmed": (
+        "另有 {people} 名志愿者共 {hours} 尚待组织方确认，确认前不计入累计时长和星级。",
+        "Another {hours} of {people} volunteers await the organiser's confirmation and count "
+        "towards no hours or stars until confirmed.",
+    ),
+    "reports.wb.unconfirmed": (
+        "另有 {hours} 小时（{count} 条服务记录）尚待组织方确认，未计入本表。",
+        "Another {hours} h ({count} service records) await the organiser's confirmation and "
+        "are not in this sheet.",
+    ),
     "dash.range_join": ("、", ", "),
     # --- key figures ---------------------------------------------------------------------
     "dash.fig.registered": ("在册志愿者", "Registered volunteers"),
@@ -60,8 +93,11 @@ TEXTS = {
         "Confirmed actual service time, travel excluded (art. 14)",
     ),
     "dash.fig.events.help": (
-        "统计期内未取消的活动",
-        "Events in the period that were not cancelled",
+        "统计期内（截至今天）状态为已完成或计划中的活动，不含已取消的（按活动所在社区）。"
+        "“活动”页的总数还包括已取消和今天以后的活动。",
+        "Events in the period (up to today) that are done or planned, cancelled ones left out "
+        "(by the event's community). The Events page's total also counts cancelled events "
+        "and those after today.",
     ),
     "dash.fig.hours_per_active.help": (
         "服务时长 ÷ 参与服务的志愿者人数",
@@ -189,8 +225,10 @@ TEXTS = {
         "Volunteers within 10% of the next star threshold.",
     ),
     "stars.help.below": (
-        "在册志愿者中，{year}年1月1日至统计期末服务不足20小时的。",
-        "Active volunteers with under 20 hours from 1 January {year} to the period's end.",
+        "在册志愿者中，{year}年1月1日至统计期末服务不足20小时的（{year}年新注册的不计，"
+        "从下一年起要求）。",
+        "Active volunteers with under 20 hours from 1 January {year} to the period's end "
+        "(those registered in {year} are asked from the next year on).",
     ),
     "stars.col.name": ("姓名", "Name"),
     "stars.col.community": ("社区", "Community"),
@@ -208,9 +246,25 @@ TEXTS = {
     "stars.yes": ("是", "yes"),
     "stars.empty": ("没有符合条件的志愿者。", "No volunteer matches."),
     "stars.export": ("导出星级志愿者名单", "Export the star list"),
-    "stars.export.xlsx": ("下载 Excel", "Download Excel"),
-    "stars.export.csv": ("下载 CSV", "Download CSV"),
+    "stars.export.help": (
+        "名单只列出截至统计期末已达一星及以上的志愿者。",
+        "The list holds the volunteers with at least one star by the period's end.",
+    ),
+    "stars.export.xlsx": ("下载星级名单 Excel（{n}人）", "Star list, Excel ({n})"),
+    "stars.export.csv": ("下载星级名单 CSV（{n}人）", "Star list, CSV ({n})"),
     "stars.sheet": ("星级志愿者", "Star volunteers"),
+    "stars.hours.export": ("全部志愿者服务时长", "Hours of every volunteer"),
+    "stars.hours.help": (
+        "另一个文件：统计期末在册的全部志愿者（含尚未评星的）的累计、本期和今年服务时长，"
+        "以及尚待组织方确认、未计入的时长。",
+        "A separate file: every volunteer on the books at the period's end (with or without a "
+        "star), with cumulative, period and year hours, and hours awaiting confirmation.",
+    ),
+    "stars.hours.xlsx": ("下载服务时长 Excel（{n}人）", "Hours, Excel ({n})"),
+    "stars.hours.csv": ("下载服务时长 CSV（{n}人）", "Hours, CSV ({n})"),
+    "stars.hours.sheet": ("志愿者服务时长", "Volunteer hours"),
+    "stars.hours.title": ("志愿者服务时长", "Volunteer hours"),
+    "stars.col.hours_unconfirmed": ("待确认时长（未计入）", "Awaiting confirmation (not counted)"),
     # --- reports page --------------------------------------------------------------------
     "reports.title": ("报表", "Reports"),
     "reports.intro": (
@@ -236,6 +290,10 @@ TEXTS = {
     "reports.step.aggregate": ("汇总统计", "Adding up"),
     "reports.step.write": ("写入文件", "Writing the file"),
     "reports.stars.period": ("统计期", "Period"),
+    "reports.stars.build": (
+        "生成星级名单和服务时长表",
+        "Build the star list and the hours list",
+    ),
     "reports.failed": ("生成文件失败，请稍后再试。", "Could not build the file; please try again."),
     # --- monthly workbook ---------------------------------------------------------------
     "reports.sheet.summary": ("汇总", "Summary"),

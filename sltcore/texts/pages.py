@@ -190,8 +190,15 @@ TEXTS = {
     "events.filter.period": ("时间范围", "Period"),
     "events.filter.text": ("活动名称或地点", "Title or place"),
     "events.count": (
-        "共 {count} 个活动，{people} 人次，{hours}",
-        "{count} events, {people} attendances, {hours}",
+        "共 {count} 个活动（已完成 {done}、计划中 {planned}、已取消 {cancelled}），"
+        "{people} 人次，{hours}。",
+        "{count} events ({done} done, {planned} planned, {cancelled} cancelled), "
+        "{people} attendances, {hours}.",
+    ),
+    "events.count.after_today": (
+        "其中 {n} 个在今天以后。概览页的活动场次只数截至今天、未取消的活动。",
+        " {n} of them are after today. The dashboard counts events up to today that were not "
+        "cancelled.",
     ),
     "events.none": (
         "没有符合条件的活动。可以放宽上面的条件。",
@@ -344,6 +351,12 @@ TEXTS = {
         "{year}年已服务{hours}，达到每年20小时的要求（管理办法第十一条）。",
         "{hours} in {year}: the yearly 20 hours are reached (art. 11).",
     ),
+    "volunteers.minimum.new": (
+        "{date}新注册，{year}年已服务{hours}。每年服务不少于20小时的要求（管理办法第十一条）"
+        "从{next}年起计算。",
+        "Registered on {date}; {hours} in {year}. The yearly 20 hours (art. 11) are asked "
+        "from {next} on.",
+    ),
     "volunteers.minimum.short": (
         "{year}年已服务{hours}，距每年20小时的要求还差{left}（管理办法第十一条）。",
         "{hours} in {year}: {left} short of the yearly 20 hours (art. 11).",
@@ -394,6 +407,11 @@ TEXTS = {
     "teams.metric.members": ("队员", "Members"),
     "teams.metric.hours": ("{year}年服务时长", "Hours in {year}"),
     "teams.metric.events": ("{year}年组织活动", "Events in {year}"),
+    "teams.unconfirmed": (
+        "{year}年本队活动另有 {hours} 尚待组织方确认，确认前不计入上面的服务时长。",
+        "Another {hours} at the team's events in {year} await the organiser's confirmation "
+        "and are not in the hours above until confirmed.",
+    ),
     "teams.members": ("队员名单", "Members"),
     "teams.members.none": ("还没有队员，请在下方添加。", "No members yet; add them below."),
     "teams.col.role": ("职务", "Role"),

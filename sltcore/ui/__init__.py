@@ -7,14 +7,13 @@ or the session directly, so caching and error handling are the same everywhere.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import clock, config, i18n
 from sltcore.auth import Actor
 from sltcore.errors import DeskError, OutcomeUnknown
 from sltcore.identity import mask_address, mask_id, mask_phone
@@ -26,29 +25,67 @@ T = TypeVar("T")
 CACHE_TTL_SECONDS = 300
 
 
+LANG_PARAM = "lang"  # ?lang=en in the address
+
+
 def lang() -> str:
     return st.session_state.get("lang", i18n.DEFAULT_LANG)
+
+
+def keep_lang_in_url() -> None:
+    """`?lang=en` in the address while English is chosen (Chinese, the default, needs none),
+    so a reload, a new tab or a bookmark keeps the language until accounts remember it."""
+    chosen = lang()
+    if chosen == i18n.DEFAULT_LANG:
+        if LANG_PARAM in st.query_params:
+            del st.query_params[LANG_PARAM]
+    elif st.query_params.get(LANG_PARAM) != chosen:
+        st.query_params[LANG_PARAM] = chosen
+
+
+def init_lang() -> str:
+    """The language of this run: the session's choice; on a new session the address's
+    `?lang=`; else Chinese. Navigating between pages drops the address's parameters, so it is
+    written back on every run."""
+    if st.session_state.get("lang") not in i18n.LANGS:
+        asked = st.query_params.get(LANG_PARAM)
+        st.session_state["lang"] = asked if asked in i18n.LANGS else i18n.DEFAULT_LANG
+    keep_lang_in_url()
+    return lang()
+
+
+def with_lang(params: dict[str, str]) -> dict[str, str]:
+    """Query parameters of a link, with the language when it is not the default one."""
+    chosen = lang()
+    return params if chosen == i18n.DEFAULT_LANG else {**params, LANG_PARAM: chosen}
 
 
 def tr(key: str, **kw: Any) -> str:
     return i18n.t(key, lang(), **kw)
 
 
-_CONFIG_VARS = ("SLT_BACKEND", "SLT_DB", "SLT_SECRETS", "SHEETS_EMULATOR_HOST")
-
-
 @st.cache_resource(show_spinner=False)
-def _store(config: tuple[str, ...]) -> Store:
+def _store(fingerprint: str) -> Store:
     return open_store()
 
 
-def get_store() -> Store:
-    """One store per process and configuration (the variables may differ between tests)."""
+def store_or_error() -> Store | DeskError:
+    """The store, or the configuration problem that keeps it from opening (a half-filled
+    secrets.toml, an unknown SLT_BACKEND...): the sidebar still draws, in the chosen language."""
     try:
-        return _store(tuple(os.environ.get(v, "") for v in _CONFIG_VARS))
-    except DeskError as err:  # e.g. SLT_BACKEND=gsheets without a configured sheet
-        show_error(err)
+        return _store(config.fingerprint())
+    except DeskError as err:
+        return err
+
+
+def get_store() -> Store:
+    """One store per process and configuration (the variables may differ between tests);
+    when it cannot open, the page shows why, in the page's language, and stops."""
+    opened = store_or_error()
+    if isinstance(opened, DeskError):
+        show_error(opened)
         st.stop()
+    return opened
 
 
 def current_actor() -> Actor:
@@ -56,7 +93,7 @@ def current_actor() -> Actor:
     actor = st.session_state.get("actor")
     if isinstance(actor, Actor):
         return actor
-    return Actor(os.environ.get("SLT_USER", "admin"), "admin", display_name=tr("user.default"))
+    return Actor(config.default_user(), "admin", display_name=tr("user.default"))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=4)
@@ -67,7 +104,7 @@ def _load(_store_obj: Store, key: str, revision: str) -> tuple[dict[str, pd.Data
 def tables() -> dict[str, pd.DataFrame]:
     """All tables, cached until the data's revision changes or the TTL ends."""
     store = get_store()
-    key = "|".join(os.environ.get(v, "") for v in _CONFIG_VARS)
+    key = config.fingerprint()
     try:
         frames, read_at = _load(store, key, store.revision())
     except DeskError as err:  # the sheet is unreachable, deleted, not shared...

@@ -31,6 +31,9 @@ EXTRA_COLOURS = ("#9c755f", "#8c8c8c", "#ff9da7", "#5f6b7a")  # communities adde
 NEUTRAL = "#5f7f99"  # charts not about communities
 STAR = "#e0a100"
 HEIGHT = 240  # plot area of vertical-bar charts; axes and legend come on top of it
+# Legend columns by the plot's own width (px): a phone (390 px) gets three, a half-width chart
+# on an office screen four, a full-width one all seven communities in one row.
+LEGEND_STEPS = ((320, 3), (500, 4))
 ROW_HEIGHT = 26  # per bar of a horizontal-bar chart, so every label stays readable
 # Width follows the page, height is the plot area's own (Streamlit's default "fit" would
 # squeeze the plot to make room for axes and legends).
@@ -80,12 +83,38 @@ def _rows_height(n: int) -> int:
     return max(3, n) * ROW_HEIGHT
 
 
+def legend_columns(wide: int) -> alt.ExprRef:
+    """Legend columns that fit the chart's own width (`LEGEND_STEPS`, at most `wide`), so
+    every community is listed whatever the screen."""
+    expr = str(wide)
+    for below, columns in reversed(LEGEND_STEPS):
+        if columns < wide:
+            expr = f"width < {below} ? {columns} : {expr}"
+    return alt.ExprRef(expr=expr)
+
+
 def _community_colour(df: pd.DataFrame, lang: str, columns: int = 4) -> alt.Color:
     return alt.Color(
         "community:N",
         scale=community_scale(df["community"].tolist()),
-        legend=alt.Legend(title=None, orient="bottom", columns=columns, symbolType="square"),
+        legend=alt.Legend(
+            title=None,
+            orient="bottom",
+            columns=legend_columns(columns),
+            symbolType="square",
+            labelLimit=0,
+        ),
     )
+
+
+def _count_axis(title: str) -> alt.Axis:
+    """An axis of people or records: whole-number ticks only (never "0.5 人")."""
+    return alt.Axis(title=title, tickMinStep=1, format="d")
+
+
+def _community_axis() -> alt.Axis:
+    """Community names on the vertical axis, one bar's height each: every name always shows."""
+    return alt.Axis(title=None, labelOverlap=False, labelLimit=0)
 
 
 def _hours_tooltip(lang: str, field: str = "hours") -> alt.Tooltip:
@@ -102,7 +131,7 @@ def hours_by_community_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("hours:Q", title=_t("dash.axis.hours", lang)),
-            y=alt.Y("community:N", sort="-x", title=None),
+            y=alt.Y("community:N", sort="-x", axis=_community_axis()),
             color=_community_colour(data, lang).legend(None),
             tooltip=[
                 alt.Tooltip("community:N", title=_t("dash.axis.community", lang)),
@@ -121,7 +150,13 @@ def _fixed_order(names: pd.Series) -> list[int]:
 
 
 def _monthly_stacked(
-    df: pd.DataFrame, value: str, axis_key: str, title: str, lang: str, columns: int
+    df: pd.DataFrame,
+    value: str,
+    axis_key: str,
+    title: str,
+    lang: str,
+    columns: int,
+    counts: bool = False,
 ) -> alt.Chart:
     data = df[["month", "community", value]].assign(stack=lambda d: _fixed_order(d["community"]))
     return (
@@ -129,13 +164,20 @@ def _monthly_stacked(
         .mark_bar()
         .encode(
             x=alt.X("month:O", title=_t("dash.axis.month", lang), axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y(f"sum({value}):Q", title=_t(axis_key, lang)),
+            y=alt.Y(
+                f"sum({value}):Q",
+                axis=_count_axis(_t(axis_key, lang))
+                if counts
+                else alt.Axis(title=_t(axis_key, lang)),
+            ),
             color=_community_colour(data, lang, columns),
             order=alt.Order("stack:Q"),
             tooltip=[
                 alt.Tooltip("month:O", title=_t("dash.axis.month", lang)),
                 alt.Tooltip("community:N", title=_t("dash.axis.community", lang)),
-                alt.Tooltip(f"{value}:Q", title=_t(axis_key, lang), format=",.1f"),
+                alt.Tooltip(
+                    f"{value}:Q", title=_t(axis_key, lang), format=",d" if counts else ",.1f"
+                ),
             ],
         )
         .properties(height=HEIGHT)
@@ -149,7 +191,9 @@ def monthly_hours_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
 
 def registrations_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
     title = _t("dash.chart.registrations", lang)
-    return _monthly_stacked(df, "registrations", "dash.axis.registrations", title, lang, 4)
+    return _monthly_stacked(
+        df, "registrations", "dash.axis.registrations", title, lang, len(COMMUNITY_NAMES), True
+    )
 
 
 def category_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
@@ -183,8 +227,8 @@ def per_1000_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
         _base(data, _t("dash.chart.per_1000", lang))
         .mark_bar()
         .encode(
-            x=alt.X("community:N", sort="-y", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("per_1000:Q", title=_t("dash.axis.per_1000", lang)),
+            x=alt.X("per_1000:Q", title=_t("dash.axis.per_1000", lang)),
+            y=alt.Y("community:N", sort="-x", axis=_community_axis()),
             color=_community_colour(data, lang).legend(None),
             tooltip=[
                 alt.Tooltip("community:N", title=_t("dash.axis.community", lang)),
@@ -193,7 +237,7 @@ def per_1000_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
                 alt.Tooltip("population:Q", title=_t("dash.axis.population", lang), format=","),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_rows_height(len(data)))
     )
 
 
@@ -203,13 +247,13 @@ def active_share_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
         _base(data, _t("dash.chart.active_share", lang))
         .mark_bar()
         .encode(
-            x=alt.X("community:N", sort="-y", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(
+            x=alt.X(
                 "share:Q",
                 title=_t("dash.axis.share", lang),
                 axis=alt.Axis(format=".0%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
+            y=alt.Y("community:N", sort="-x", axis=_community_axis()),
             color=_community_colour(data, lang).legend(None),
             tooltip=[
                 alt.Tooltip("community:N", title=_t("dash.axis.community", lang)),
@@ -218,7 +262,7 @@ def active_share_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
                 alt.Tooltip("registered:Q", title=_t("dash.axis.registered", lang), format=","),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=_rows_height(len(data)))
     )
 
 
@@ -237,7 +281,7 @@ def star_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
                 title=_t("dash.axis.level", lang),
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y("volunteers:Q", title=_t("dash.axis.volunteers", lang)),
+            y=alt.Y("volunteers:Q", axis=_count_axis(_t("dash.axis.volunteers", lang))),
             tooltip=[
                 alt.Tooltip("label:N", title=_t("dash.axis.level", lang)),
                 alt.Tooltip("volunteers:Q", title=_t("dash.axis.volunteers", lang), format=","),
@@ -257,7 +301,7 @@ def top_volunteers_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("hours:Q", title=_t("dash.axis.hours", lang)),
-            y=alt.Y("label:N", sort=order, title=None),
+            y=alt.Y("label:N", sort=order, axis=alt.Axis(title=None, labelOverlap=False)),
             color=_community_colour(data, lang),
             tooltip=[
                 alt.Tooltip("rank:Q", title=_t("dash.axis.rank", lang)),

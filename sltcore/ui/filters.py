@@ -7,22 +7,21 @@ never mutated), so a rerun with cached filters costs the same at 1,000 or 100,00
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock
+from sltcore import clock, config
 from sltcore.services import analytics
 from sltcore.store import Store
-from sltcore.ui import _CONFIG_VARS, attempt, get_store, tr
+from sltcore.ui import attempt, get_store, tr
 from sltcore.ui.shell import first_run
 
 CACHE_TTL_SECONDS = 600
 
 
 def store_key(store: Store) -> str:
-    return store.backend + "|" + "|".join(os.environ.get(v, "") for v in _CONFIG_VARS)
+    return store.backend + "|" + config.fingerprint()
 
 
 @st.cache_resource(ttl=CACHE_TTL_SECONDS, max_entries=2, show_spinner=False)
@@ -72,6 +71,7 @@ def period_filter(
             tr("dash.range"),
             value=(today.replace(day=1), today),
             max_value=today,
+            format="YYYY-MM-DD",
             key=f"{prefix}_range",
         )
         picked = tuple(picked) if isinstance(picked, list | tuple) else (picked,)
@@ -98,8 +98,8 @@ def open_leaders_page(title_key: str, intro_key: str) -> tuple[Store, str, str, 
     opts = None if revision is None else attempt(lambda: options(store, key, revision, today))
     if opts is None:
         st.stop()
+    st.title(tr(title_key))  # also above the first-run screen: every page says where one is
     if opts["empty"] and first_run(store):
         st.stop()
-    st.title(tr(title_key))
     st.caption(tr(intro_key))
     return store, key, revision, opts, today

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sltcore import i18n
+from sltcore.errors import DeskError
 from sltcore.store import Store
-from sltcore.ui import after_write, attempt, current_actor, tables, tr
+from sltcore.ui import after_write, attempt, current_actor, keep_lang_in_url, lang, tables, tr
 
 LANG_OPTIONS = {"zh": "中文", "en": "English"}
 
 
-def sidebar(store: Store, current_lang: str) -> None:
+def sidebar(store: Store | DeskError, current_lang: str) -> None:
+    """Language and storage status. `store` is the configuration problem instead when the
+    store could not open: the language can still be switched, and the page says why."""
     with st.sidebar:
         st.markdown(f"### {tr('app.title')}")
         choice = st.segmented_control(
@@ -22,7 +26,11 @@ def sidebar(store: Store, current_lang: str) -> None:
         )
         if choice and choice != current_lang:
             st.session_state["lang"] = choice
+            keep_lang_in_url()
             st.rerun()
+        if isinstance(store, DeskError):
+            st.caption(tr("sidebar.backend_line", backend=tr("sidebar.backend.failed")))
+            return
         info = store.describe()
         backend = tr(f"sidebar.backend.{info['backend']}")
         st.caption(tr("sidebar.backend_line", backend=backend), help=info.get("where"))
@@ -70,7 +78,8 @@ def first_run(store: Store) -> bool:
     )
     left, right = st.columns(2)
     if left.button(tr("home.empty.demo"), type="primary", key="load_demo"):
-        with st.status(tr("home.empty.loading"), expanded=False) as status:
+        sizes = {k: i18n.fmt_number(v, lang(), 0) for k, v in demo.DEFAULT_SIZE.items()}
+        with st.status(tr("home.empty.loading", **sizes), expanded=False) as status:
             summary = attempt(lambda: demo.load_demo(store, progress=status.write))
             if summary is not None:
                 status.update(state="complete")
@@ -79,8 +88,8 @@ def first_run(store: Store) -> bool:
             st.toast(
                 tr(
                     "home.empty.done",
-                    volunteers=summary["volunteers"],
-                    records=summary["service_records"],
+                    volunteers=i18n.fmt_number(summary["volunteers"], lang(), 0),
+                    records=i18n.fmt_number(summary["service_records"], lang(), 0),
                 ),
                 icon=":material/check_circle:",
             )
