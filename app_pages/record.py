@@ -162,7 +162,7 @@ def _gone(vid: str) -> str:
 
 
 if vol_names:
-    people = volunteer_picker(frames, f"{k}people", tr("record.people"), missing=_gone)
+    people = volunteer_picker(frames, f"{k}people", tr("record.people"), missing=_gone, actor=actor)
 else:
     people = []
     st.info(tr("record.no_volunteers"), icon=":material/info:")

@@ -164,6 +164,7 @@ def show_team(team_id: str) -> None:
             f"teams.new.{team_id}.{gen}",
             tr("teams.add_members"),
             exclude=set(people["volunteer_id"]),
+            actor=actor,
         )
         if st.button(
             tr("teams.add_members.button"),

@@ -27,6 +27,12 @@ class Actor:
         return self.role in ("admin", "coordinator")
 
 
+def can_see_full_ids(actor: Actor) -> bool:
+    """Full ID numbers are for administrators only (《志愿服务记录办法》: personal data is kept
+    confidential); everyone else sees them masked and cannot search by them."""
+    return actor.role == "admin"
+
+
 SYSTEM = Actor("system", "admin", display_name="系统")
 
 

@@ -437,3 +437,31 @@ def test_a_name_typed_as_markdown_shows_literally_in_a_refusal(desk):
     at.number_input(key=f"{K}h.{odd['id']}").set_value(-1.0).run()
     submit(at)
     assert "\\!\\[x\\]\\(http\\:" in at.error[0].value, "escaped: rendered as typed, not an image"
+
+
+def test_enter_adds_the_one_person_found_by_pinyin_initials(desk):
+    at = open_page()
+    at.text_input(key=f"{K}people.q").input("wxy").run()  # 王秀英
+    assert at.multiselect(key=f"{K}people.ids").value == [desk["people"][0]["id"]]
+    assert at.text_input(key=f"{K}people.q").value == "", "the box is ready for the next name"
+    at.text_input(key=f"{K}people.q").input("liqiang").run()  # 李强, by full pinyin
+    assert at.multiselect(key=f"{K}people.ids").value == [p["id"] for p in desk["people"][:2]]
+
+
+def test_several_matches_are_one_click_each(desk):
+    at = open_page()
+    at.text_input(key=f"{K}people.q").input("an").run()  # wANg, qiANg, zhANg: three hits
+    assert at.multiselect(key=f"{K}people.ids").value == []
+    pills = at.get("button_group")[0]
+    pills.set_value([desk["people"][2]["id"]]).run()
+    assert at.multiselect(key=f"{K}people.ids").value == [desk["people"][2]["id"]]
+
+
+def test_id_digits_find_people_only_for_an_admin(desk):
+    from sltcore.services import attendance
+
+    frames = desk["store"].read_all()
+    person = desk["people"][1]
+    tail = person["id_number"][-6:]
+    assert attendance.search(frames, tail, id_digits=True) == [person["id"]]
+    assert attendance.search(frames, tail, id_digits=False) == []

@@ -29,10 +29,16 @@ TEXTS = {
     # --- volunteer picker (record activity, team members) ----------------------------------
     "picker.search": ("查找志愿者", "Find volunteers"),
     "picker.search.placeholder": (
-        "输入姓名中的字、手机号后四位或队伍名，按回车",
-        "Part of a name, the last phone digits or a team; press Enter",
+        "姓名、拼音或首字母（如 wxy）、手机号后四位或队伍名，按回车加入",
+        "Name, pinyin or initials (e.g. wxy), last phone digits or a team; Enter adds",
     ),
-    "picker.found": ("找到 {count} 人，请在下面选择", "{count} found: choose below"),
+    "picker.search.placeholder_id": (
+        "姓名、拼音或首字母、手机号或身份证号后几位、队伍名，按回车加入",
+        "Name, pinyin or initials, last phone or ID digits, a team; Enter adds",
+    ),
+    "picker.found": ("找到 {count} 人，点一下即可加入", "{count} found: click to add"),
+    "picker.added": ("已加入：{name}", "Added: {name}"),
+    "picker.click": ("点选加入", "Click to add"),
     "picker.too_many": (
         "找到 {count} 人，只列出前 {limit} 人。请多输入几个字缩小范围。",
         "{count} found; only the first {limit} are listed. Type more to narrow it down.",
@@ -44,8 +50,8 @@ TEXTS = {
     ),
     "picker.add_all": ("全部加入（{count} 人）", "Add all {count}"),
     "picker.placeholder": (
-        "在上方查找后，从这里选择（可多选）",
-        "Search above, then choose here (several)",
+        "已加入的人显示在这里；也可在此继续选择",
+        "Who is added shows here; you can also choose here",
     ),
     # --- 记录活动 record activity ------------------------------------------------------------
     "record.title": ("记录活动", "Record activity"),

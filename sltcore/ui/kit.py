@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from sltcore.auth import Actor
+from sltcore.auth import Actor, can_see_full_ids
 from sltcore.errors import ValidationError
 from sltcore.exports.report import csv_safe
 from sltcore.refs import sorted_options
@@ -21,6 +21,7 @@ from sltcore.schema import TABLE_BY_KEY, Table
 from sltcore.services import attendance
 from sltcore.ui import attempt, lang, show_error, tables, tr
 from sltcore.ui.forms import lang_key, lang_keys
+from sltcore.ui.text import md
 
 T = TypeVar("T")
 _FLASH = "kit.flash"
@@ -104,25 +105,52 @@ def volunteer_picker(
     label: str,
     exclude: Collection[str] = (),
     missing: Callable[[str], str] | None = None,
+    actor: Actor | None = None,
 ) -> list[str]:
-    """Find volunteers by part of a name, a phone suffix or a team, and pick several.
+    """One box that finds and adds volunteers: Enter adds the one person a search finds;
+    several matches show as buttons, one click each. Finds by name, pinyin or initials, a
+    phone suffix, a team, and the last ID digits for an account that may see ID numbers.
 
     The picker offers the search matches plus those already picked, never the whole register,
     so it stays light with thousands of volunteers. `missing` labels a picked id that is no
     longer live (archived meanwhile), so it stays visible and is refused by name on saving.
     """
-    ids_key = f"{key}.ids"
-    query = st.text_input(
-        tr("picker.search"), placeholder=tr("picker.search.placeholder"), key=f"{key}.q"
-    )
+    ids_key, q_key, pills_key = f"{key}.ids", f"{key}.q", f"{key}.pills"
+    id_digits = actor is not None and can_see_full_ids(actor)
+
+    def _hits(query: str) -> list[str]:
+        found = attendance.search(frames, query, id_digits=id_digits)
+        return [v for v in found if v not in exclude]
+
+    def _enter() -> None:  # runs before the widgets: it may clear the box
+        hits = _hits(st.session_state.get(q_key, ""))
+        have = list(st.session_state.get(ids_key, []))
+        if len(hits) == 1:
+            if hits[0] not in have:
+                st.session_state[ids_key] = [*have, hits[0]]
+            st.session_state[f"{key}.added"] = hits[0]
+            st.session_state[q_key] = ""
+
+    def _click() -> None:
+        have = list(st.session_state.get(ids_key, []))
+        picked = [v for v in st.session_state.get(pills_key) or [] if v not in have]
+        st.session_state[ids_key] = have + picked
+        st.session_state[pills_key] = []
+
+    placeholder = "picker.search.placeholder_id" if id_digits else "picker.search.placeholder"
+    query = st.text_input(tr("picker.search"), placeholder=tr(placeholder), key=q_key,
+                          on_change=_enter)  # fmt: skip
     chosen = list(st.session_state.get(ids_key, []))
-    hits = [v for v in attendance.search(frames, query) if v not in exclude]
+    hits = _hits(query)
     offered = hits[:PICK_LIMIT]
     options = attendance.attendee_options(frames, list(dict.fromkeys([*chosen, *offered])))
     for vid in chosen:
         if vid not in options:
             options[vid] = missing(vid) if missing else vid
     new = [v for v in offered if v not in chosen]
+    added = st.session_state.pop(f"{key}.added", None)
+    if added and not query.strip():
+        st.caption(tr("picker.added", name=md(options.get(added, added))))
     if query.strip():
         if not hits:
             st.caption(tr("picker.none"))
@@ -130,6 +158,10 @@ def volunteer_picker(
             st.caption(tr("picker.too_many", count=len(hits), limit=PICK_LIMIT))
         else:
             st.caption(tr("picker.found", count=len(hits)))
+        if new:
+            st.pills(tr("picker.click"), new, selection_mode="multi",
+                     format_func=lambda v: md(options.get(v, v)), key=pills_key,
+                     on_change=_click, label_visibility="collapsed")  # fmt: skip
 
     def _add_all() -> None:
         st.session_state[ids_key] = chosen + new
