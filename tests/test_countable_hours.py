@@ -150,12 +150,12 @@ def test_pages_show_the_same_hours_and_the_unconfirmed_apart(desk):
 
     at = _open("app_pages/teams.py", {"team": desk["team"]["id"]})
     assert _metric(at, "2026年服务时长") == "5 小时"  # 王秀英 3 h + 李强 2 h
-    assert any("另有 5 小时 尚待组织方确认" in i.value for i in at.info)
+    assert any("另有 5 小时尚待组织方确认" in i.value for i in at.info)
 
     at = _open("app_pages/stars.py")
     table = at.dataframe[0].value.set_index("name")
     assert table.loc["王秀英", "hours_total"] == CONFIRMED
-    assert any("1 名志愿者共 5 小时 尚待组织方确认" in c.value for c in at.caption)
+    assert any("1 名志愿者共 5 小时尚待组织方确认" in c.value for c in at.caption)
 
     at = _open("app_pages/dashboard.py")
     assert _metric(at, "服务小时数") == "5"  # this month: 3 + 2 confirmed hours

@@ -56,7 +56,7 @@ TEXTS = {
         "confirmation and are in none of the figures and charts.",
     ),
     "stars.unconfirmed": (
-        "另有 {people} 名志愿者共 {hours} 尚待组织方确认，确认前不计入累计时长和星级。",
+        "另有 {people} 名志愿者共 {hours}尚待组织方确认，确认前不计入累计时长和星级。",
         "Another {hours} of {people} volunteers await the organiser's confirmation and count "
         "towards no hours or stars until confirmed.",
     ),

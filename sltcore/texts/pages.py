@@ -414,7 +414,7 @@ TEXTS = {
     "teams.metric.hours": ("{year}年服务时长", "Hours in {year}"),
     "teams.metric.events": ("{year}年组织活动", "Events in {year}"),
     "teams.unconfirmed": (
-        "{year}年本队活动另有 {hours} 尚待组织方确认，确认前不计入上面的服务时长。",
+        "{year}年本队活动另有 {hours}尚待组织方确认，确认前不计入上面的服务时长。",
         "Another {hours} at the team's events in {year} await the organiser's confirmation "
         "and are not in the hours above until confirmed.",
     ),

@@ -83,6 +83,7 @@ def get_store() -> Store:
     when it cannot open, the page shows why, in the page's language, and stops."""
     opened = store_or_error()
     if isinstance(opened, DeskError):
+        st.title(tr("store.failed.title"))
         show_error(opened)
         st.stop()
     return opened
