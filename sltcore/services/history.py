@@ -74,6 +74,8 @@ def _record_titles(frames: Mapping[str, pd.DataFrame], log: pd.DataFrame) -> dic
             out.update(titles(frames, key))
     vols = frames.get("volunteers")
     rec = frames.get("service_records")
+    if rec is not None and not rec.empty:
+        rec = rec[rec["id"].isin(set(log.loc[log["table_name"] == "service_records", "row_id"]))]
     if rec is not None and vols is not None and not rec.empty:
         names = vols.set_index("id")["name"] if not vols.empty else pd.Series(dtype="string")
         for rid, vid, day in zip(rec["id"], rec["volunteer_id"], rec["date"], strict=True):

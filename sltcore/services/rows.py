@@ -69,3 +69,31 @@ def archived(store: Store, actor: Actor, table_key: str) -> pd.DataFrame:
     every = store.read(table_key, include_archived=True)
     gone = every[every["archived"].astype(bool)]
     return gone.sort_values("updated_at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def labels(frames: Mapping[str, pd.DataFrame], table_key: str, df: pd.DataFrame) -> dict[str, str]:
+    """id -> what a person recognises the row by (a name, a title; a record as volunteer,
+    event and date), references resolved through the live rows of `frames`."""
+    from sltcore.refs import titles
+
+    t = table(table_key)
+    keys = [t.title_field] + [
+        k
+        for k in ("volunteer_id", "event_id", "team_id", "date")
+        if t.has(k) and k != t.title_field
+    ]
+    refs = {k: titles(dict(frames), t.field(k).ref or "") for k in keys if t.field(k).ref}
+    out = {}
+    for row in df.to_dict("records"):
+        bits = []
+        for k in keys:
+            value = row.get(k)
+            if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if k in refs:
+                value = refs[k].get(str(value), value)
+            elif isinstance(value, pd.Timestamp):
+                value = f"{value:%Y-%m-%d}"
+            bits.append(str(value))
+        out[str(row["id"])] = " · ".join(bits) or str(row["id"])
+    return out

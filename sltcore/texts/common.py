@@ -27,7 +27,7 @@ TEXTS = {
     "sidebar.backend.gsheets": ("Google 表格", "Google Sheet"),
     "sidebar.backend.failed": ("未能打开（原因见右侧）", "could not open (see the page)"),
     "user.default": ("管理员", "Administrator"),
-    "sidebar.user_line": ("当前账号：{user}", "Signed in as: {user}"),
+    "sidebar.user_line": ("当前账号：{user}（{role}）", "Signed in as: {user} ({role})"),
     "sidebar.read_at": ("数据读取于 {time}", "Data read at {time}"),
     "sidebar.refresh": ("刷新数据", "Refresh data"),
     "outcome.pending": (
