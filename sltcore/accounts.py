@@ -1,4 +1,4 @@
-"""Who may sign in: the accounts of `.streamlit/secrets.toml`, their passwords, and throttling.
+"""Who may sign in: the accounts of the secrets file, their passwords, and throttling.
 
 ```toml
 [accounts.wangfang]
@@ -210,9 +210,7 @@ def block(
         lines.append(f"email = {_toml_str(email)}")
     lines.append(f"password_hash = {_toml_str(password_hash)}")
     text = "\n".join(lines) + "\n"
-    import tomllib
-
-    _parse(username, tomllib.loads(text)["accounts"][username], None)  # what we print loads
+    _parse(username, config.parse_toml(text)["accounts"][username], None)  # it loads back
     return text
 
 

@@ -27,10 +27,6 @@ class Actor:
     communities: tuple[str, ...] = ()  # community ids a coordinator may edit
     display_name: str = ""
 
-    @property
-    def can_see_pii(self) -> bool:
-        return self.role in ("admin", "coordinator")
-
 
 SYSTEM = Actor("system", "admin", display_name="系统")
 

@@ -127,6 +127,11 @@ def _secrets(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
+def parse_toml(text: str) -> dict[str, Any]:
+    """TOML text as the secrets file would be read (a block printed for pasting is checked)."""
+    return tomllib.loads(text)
+
+
 def gsheets_section(path: Path | None = None) -> dict[str, Any] | None:
     """The `[connections.gsheets]` section of the secrets file, or None when there is none."""
     data = _secrets(path)

@@ -2,6 +2,16 @@
 
 TEXTS = {
     "nav.signin": ("登录", "Sign in"),
+    "cert.full_id": ("证明上印完整身份证号", "Print the full ID number"),
+    "cert.full_id.help": (
+        "默认只印前六位和后四位。印完整号码会记入操作日志。",
+        "By default only the first six and last four digits are printed. A full number is logged.",
+    ),
+    "record.denied": ("只读账号不能记录活动。", "A read-only account cannot record activities."),
+    "home.empty.ask_admin": (
+        "数据库还是空的，请管理员先载入基础资料或示例数据。",
+        "The database is empty; an administrator has to load the reference or sample data.",
+    ),
     "nav.audit": ("操作日志", "Audit log"),
     "nav.admin": ("账号与恢复", "Accounts & restore"),
     "sidebar.sign_out": ("退出登录", "Sign out"),
@@ -130,6 +140,18 @@ TEXTS = {
     "admin.archived.count": ("已归档 {count} 行", "{count} archived rows"),
     "admin.archived.when": ("{by} 于 {at} 归档", "archived by {by}, {at}"),
     "admin.archived.more": ("只显示最近的 {shown} 行。", "Only the latest {shown} are shown."),
+    "events.restore": ("恢复这次活动", "Restore this event"),
+    "events.restore.help": (
+        "取消这次活动时归档了 {count} 条服务记录。恢复后活动改回“已完成”，这些记录重新计入时长、"
+        "星级和证明，和取消之前一样。",
+        "Cancelling it archived {count} service records. Restored, the event is done again "
+        "and exactly those records count again, as before the cancellation.",
+    ),
+    "events.restore.confirm": ("确认恢复", "Restore it"),
+    "events.restored.records": (
+        "活动已恢复，{count} 条服务记录随之恢复",
+        "Event restored with its {count} service records",
+    ),
     "events.restore.refused": (
         "没有恢复：这次活动取消时归档的 {count} 条服务记录不能恢复，"
         "原因如下（活动和记录都没有改动）：",

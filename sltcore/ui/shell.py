@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sltcore import i18n
+from sltcore import auth, i18n
 from sltcore.errors import DeskError
 from sltcore.schema import ROLE
 from sltcore.services import accounts as account_service
@@ -103,6 +103,9 @@ def first_run(store: Store) -> bool:
 
     if not demo.is_empty(tables()):
         return False
+    if not auth.can(current_actor(), "settings"):  # only an administrator fills the store
+        st.info(tr("home.empty.ask_admin"), icon=":material/hourglass_empty:")
+        return True
     st.info(
         f"**{tr('home.empty.title')}**\n\n{tr('home.empty.body')}", icon=":material/waving_hand:"
     )

@@ -37,11 +37,13 @@ def throttle() -> accounts.Throttle:
 
 
 def client_address() -> str | None:
-    """The client's IP address (None when it connects through localhost)."""
+    """The client's IP address (None when it connects through localhost, or when there is no
+    browser at all: a test run)."""
     try:
-        return st.context.ip_address
+        address = st.context.ip_address
     except Exception:  # no client (a bare run)
         return None
+    return address if isinstance(address, str) and address else None
 
 
 def is_local(address: str | None) -> bool:
@@ -169,7 +171,8 @@ def _open_desk() -> Actor | None:
     if not is_local(client_address()):
         st.error(tr("signin.open.remote"), icon=":material/lock:")
         st.stop()
-    st.warning(tr("signin.open.banner"), icon=":material/lock_open:")
+    # In the sidebar, on every page, above everything else there.
+    st.sidebar.warning(tr("signin.open.banner"), icon=":material/lock_open:")
     actor = st.session_state.get(ACTOR)
     if not isinstance(actor, Actor):
         actor = Actor(config.default_user(), "admin", display_name=tr("user.default"))
