@@ -95,6 +95,7 @@ def _start_session(account: Account, via: str) -> None:
     saved = _saved_language(account.username)
     if saved and LANG_PARAM not in st.query_params:  # an address's ?lang= wins (a bookmark)
         st.session_state["lang"] = saved
+        st.session_state.pop("lang_switch", None)  # the switch follows on the next run
     keep_lang_in_url()
 
 
