@@ -21,7 +21,7 @@ def write_secrets(path: Path, communities: dict[str, list[str]], extra: str = ""
         accounts.block("admin", "admin", _HASH, display_name="街道管理员"),
         accounts.block(
             "leader", "viewer", _HASH, display_name="街道领导", email="leader@example.org"
-        ),  # fmt: skip
+        ),
     ]
     for user, names in communities.items():
         blocks.append(accounts.block(user, "coordinator", _HASH, f"{user}协调员", names))

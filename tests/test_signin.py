@@ -44,7 +44,7 @@ def test_an_unsigned_visitor_gets_only_the_sign_in_page(desk):
     text = everything(at)
     assert "王秀英" not in text and "北三里" not in text and "数据存储" not in text
     for page in ("app_pages/volunteers.py", "app_pages/dashboard.py", "app_pages/admin.py"):
-        with pytest.raises(ValueError, match="Known pages: .*signin.py'\\]"):
+        with pytest.raises(ValueError, match=r"Known pages: .*signin.py'\]"):
             at.switch_page(page)  # no other page exists for this session
 
 
@@ -72,7 +72,7 @@ def test_repeated_failures_are_throttled_per_account_and_client():
         "wang": accounts.Account(
             "wang", "王", "coordinator", ("北三里",), "", accounts.hash_password(PASSWORD)
         )
-    }  # noqa: E501
+    }
     for _ in range(accounts.FREE_TRIES):
         with pytest.raises(accounts.SignInRefused, match="Wrong user name"):
             accounts.sign_in(accts, "wang", "guess", "10.0.0.5", throttle)
@@ -127,8 +127,8 @@ def test_idle_sessions_end_and_sign_out_is_one_click(desk, monkeypatch):
 
 def test_a_coordinators_write_to_another_community_is_refused(desk):
     from sltcore.errors import PermissionDenied
-    from sltcore.services import rows
     from sltcore.services import accounts as account_service
+    from sltcore.services import rows
 
     frames = desk["store"].read_all()
     wang = account_service.actor_for(accounts.load()["wang"], frames)
