@@ -192,6 +192,8 @@ def recordable(
         (day >= today - dt.timedelta(days=days_back)) | (ev["id"] == include)
     )
     ev = ev[keep].assign(_day=day[keep], _future=day[keep] > today)
+    if ev.empty:  # only older or cancelled events
+        return {}
     ev = pd.concat(
         [
             ev[~ev["_future"]].sort_values("_day", ascending=False),
