@@ -25,10 +25,11 @@ def world(app_env, tmp_path, monkeypatch):
     s = LocalStore(app_env)
     north, east = community(s, "北三里"), community(s, "东三里")
     vol = volunteer(s, north["id"], name="王秀英", mobile="13800005678")
-    team = s.append("teams", [{"name": "北三里巡逻队", "community_id": north["id"],
-                               "category": "security"}], SYSTEM)[0]  # fmt: skip
-    ev = s.append("events", [{"title": "巡逻", "date": dt.date(2026, 3, 5),
-                              "community_id": north["id"], "category": "security"}], SYSTEM)[0]  # fmt: skip
+    team_row = {"name": "北三里巡逻队", "community_id": north["id"], "category": "security"}
+    team = s.append("teams", [team_row], SYSTEM)[0]
+    ev_row = {"title": "巡逻", "date": dt.date(2026, 3, 5), "community_id": north["id"],
+              "category": "security"}  # fmt: skip
+    ev = s.append("events", [ev_row], SYSTEM)[0]
     s.append("service_records", [record_row(vol, 2, event_id=ev["id"])], SYSTEM)
     actors = {
         "admin": Actor("admin", "admin", display_name="管理员"),
@@ -69,7 +70,7 @@ ACTIONS = {
             a,
         ),
         {"admin", "coordinator"},
-    ),  # fmt: skip
+    ),
     "edit_event": (
         lambda w, a: rows.edit(
             w["s"],
@@ -80,7 +81,7 @@ ACTIONS = {
             a,
         ),
         {"admin", "coordinator"},
-    ),  # fmt: skip
+    ),
     "record_attendance": (
         lambda w, a: attendance.record(
             w["s"],
@@ -95,13 +96,13 @@ ACTIONS = {
             },
         ),
         {"admin", "coordinator"},
-    ),  # fmt: skip
+    ),
     "cancel_event": (
         lambda w, a: events.cancel(
             w["s"], {}, w["ev"]["id"], _fresh(w, "events", w["ev"]["id"])["version"], a
         ),
         {"admin", "coordinator"},
-    ),  # fmt: skip
+    ),
     "add_team_member": (
         lambda w, a: teams.add_members(w["s"], {}, w["team"]["id"], [w["vol"]["id"]], a),
         {"admin", "coordinator"},
@@ -115,13 +116,13 @@ ACTIONS = {
             a,
         ),
         {"admin"},
-    ),  # fmt: skip
+    ),
     "restore_volunteer": (
         lambda w, a: (lambda v: rows.restore(w["s"], "volunteers", v["id"], v["version"], a))(
             _archived_volunteer(w)
         ),
         {"admin"},
-    ),  # fmt: skip
+    ),
     "change_reference": (
         lambda w, a: rows.edit(
             w["s"],
@@ -132,7 +133,7 @@ ACTIONS = {
             a,
         ),
         {"admin"},
-    ),  # fmt: skip
+    ),
     "read_audit_log": (lambda w, a: history.audit_log(w["s"], a), {"admin"}),
     "reveal_phone": (
         lambda w, a: privacy.reveal(w["s"], a, "volunteers", w["vol"]["id"], ["mobile"]),
@@ -147,13 +148,13 @@ ACTIONS = {
             w["s"], a, "volunteers", w["s"].read("volunteers"), full=True
         ),
         {"admin"},
-    ),  # fmt: skip
+    ),
     "assign_communities": (
         lambda w, a: account_service.set_communities(
             w["s"], a, __import__("sltcore.accounts").accounts.load()["wang"], [w["north"]["id"]]
         ),
         {"admin"},
-    ),  # fmt: skip
+    ),
 }
 
 
