@@ -7,7 +7,7 @@ import streamlit as st
 from sltcore import auth
 from sltcore.ui import init_lang, store_or_error, tr
 from sltcore.ui.shell import sidebar, signin_sidebar
-from sltcore.ui.signin import gate
+from sltcore.ui.signin import gate, go_to_requested_page
 
 st.set_page_config(page_icon="🤝", layout="wide")  # the tab's title follows the page, below
 lang = init_lang()  # the session's choice, else ?lang= in the address; kept in the address
@@ -15,19 +15,25 @@ lang = init_lang()  # the session's choice, else ?lang= in the address; kept in 
 # Chinese page; the forms say what to do in their own words.
 st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 
+DESK_PATHS = ("record", "events", "volunteers", "teams", "dashboard", "stars", "reports",
+              "tables", "overview", "audit", "admin", "start")  # fmt: skip
 # With accounts configured, nothing but the sign-in page exists for a visitor not signed in.
 actor = gate()
 if actor is None:
     signin_sidebar(lang)
+    # Every address of the desk shows the sign-in page (no "page not found"), and the
+    # address is kept, so sign-in leads to the bookmarked page (`go_to_requested_page`).
     page = st.navigation(
         [
             st.Page(
                 "app_pages/signin.py",
                 title=tr("nav.signin"),
                 icon=":material/login:",
-                url_path="signin",
-                default=True,
+                url_path=path,
+                default=path == "signin",
+                visibility="visible" if path == "signin" else "hidden",
             )
+            for path in ("signin", *DESK_PATHS)
         ]
     )
     st.set_page_config(page_title=f"{page.title} · {tr('app.title.short')}")
@@ -129,6 +135,7 @@ pages = {
 }
 
 navigation = st.navigation(pages)
+go_to_requested_page([p for section in pages.values() for p in section])  # a bookmark
 # Each page its own browser-tab title, so several open tabs can be told apart.
 st.set_page_config(page_title=f"{navigation.title} · {tr('app.title.short')}")
 # The sidebar (language, storage) draws even when the store cannot open: the page then says

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from sltcore import config
-from sltcore.ui import tr
-from sltcore.ui.signin import NOTICE, password_sign_in
+from sltcore.ui import lang, tr
+from sltcore.ui.signin import NOTICE, password_sign_in, remember_requested_page
 from sltcore.ui.text import md_lines
 
+remember_requested_page()
 st.title(tr("signin.title"))
 st.caption(tr("signin.intro"))
 notice = st.session_state.get(NOTICE)
@@ -29,8 +30,7 @@ with left:
         refused = password_sign_in(username, password)
         if refused is None:
             st.rerun()
-        st.error(md_lines(refused.message(st.session_state.get("lang", "zh"))),
-                 icon=":material/lock:")  # fmt: skip
+        st.error(md_lines(refused.message(lang())), icon=":material/lock:")
 
     auth = config.auth_section()
     if auth is not None:

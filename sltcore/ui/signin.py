@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -79,7 +80,7 @@ def _sso_user() -> dict:
 def sign_out(notice: str | None = None) -> None:
     """End the session's sign-in (and the single sign-on cookie), one click."""
     via = st.session_state.get(VIA)
-    for key in (USER, VIA, SEEN, ACTOR):
+    for key in (USER, VIA, SEEN, ACTOR, NEXT):
         st.session_state.pop(key, None)
     if notice:
         st.session_state[NOTICE] = notice
@@ -179,6 +180,36 @@ def _open_desk() -> Actor | None:
         actor = Actor(config.default_user(), "admin", display_name=tr("user.default"))
         st.session_state[ACTOR] = actor
     return actor
+
+
+NEXT = "auth.next"  # the page a visitor asked for before signing in: (url path, parameters)
+
+
+def remember_requested_page() -> None:
+    """A bookmark opened before signing in: remembered, so sign-in leads there."""
+    if NEXT in st.session_state:
+        return
+    try:
+        url = st.context.url
+    except Exception:
+        url = None
+    path = urlparse(url).path.strip("/").split("/")[-1] if isinstance(url, str) else ""
+    if path and path != "signin":
+        params = {k: v for k, v in st.query_params.to_dict().items() if k != LANG_PARAM}
+        st.session_state[NEXT] = (path, params)
+
+
+def go_to_requested_page(pages: list) -> None:
+    """After sign-in, open the page the visitor asked for, if their role has it."""
+    asked = st.session_state.pop(NEXT, None)
+    if not asked:
+        return
+    path, params = asked
+    target = next((p for p in pages if getattr(p, "url_path", None) == path), None)
+    if target is not None:
+        from sltcore.ui import with_lang
+
+        st.switch_page(target, query_params=with_lang(dict(params)))
 
 
 def expiry_watch() -> None:
