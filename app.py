@@ -1,14 +1,45 @@
-"""Entry point: `streamlit run app.py`. Navigation, sidebar (language, storage status)."""
+"""Entry point: `streamlit run app.py`. Sign-in, navigation, sidebar (language, storage)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from sltcore import auth
 from sltcore.ui import init_lang, store_or_error, tr
-from sltcore.ui.shell import sidebar
+from sltcore.ui.shell import sidebar, signin_sidebar
+from sltcore.ui.signin import gate, go_to_requested_page
 
 st.set_page_config(page_icon="🤝", layout="wide")  # the tab's title follows the page, below
 lang = init_lang()  # the session's choice, else ?lang= in the address; kept in the address
+# Streamlit's own English typing hints ("Press Enter to apply") would be the only English on a
+# Chinese page; the forms say what to do in their own words.
+st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
+
+DESK_PATHS = ("record", "events", "volunteers", "teams", "dashboard", "stars", "reports",
+              "tables", "overview", "audit", "admin", "start")  # fmt: skip
+# With accounts configured, nothing but the sign-in page exists for a visitor not signed in.
+actor = gate()
+if actor is None:
+    signin_sidebar(lang)
+    # Every address of the desk shows the sign-in page (no "page not found"), and the
+    # address is kept, so sign-in leads to the bookmarked page (`go_to_requested_page`).
+    page = st.navigation(
+        [
+            st.Page(
+                "app_pages/signin.py",
+                title=tr("nav.signin"),
+                icon=":material/login:",
+                url_path=path,
+                default=path == "signin",
+                visibility="visible" if path == "signin" else "hidden",
+            )
+            for path in ("signin", *DESK_PATHS)
+        ]
+    )
+    st.set_page_config(page_title=f"{page.title} · {tr('app.title.short')}")
+    page.run()
+    st.stop()
+writer = auth.can(actor, "write")
 
 dashboard = st.Page(
     "app_pages/dashboard.py",
@@ -26,11 +57,17 @@ def _start() -> None:
 
 pages = {
     tr("nav.section.daily"): [
-        st.Page(
-            "app_pages/record.py",
-            title=tr("nav.record"),
-            icon=":material/edit_note:",
-            url_path="record",
+        *(
+            [
+                st.Page(
+                    "app_pages/record.py",
+                    title=tr("nav.record"),
+                    icon=":material/edit_note:",
+                    url_path="record",
+                )
+            ]
+            if writer
+            else []
         ),
         st.Page(
             "app_pages/events.py",
@@ -76,13 +113,29 @@ pages = {
             icon=":material/database:",
             url_path="overview",
         ),
+        *(
+            [
+                st.Page(
+                    "app_pages/audit.py",
+                    title=tr("nav.audit"),
+                    icon=":material/history:",
+                    url_path="audit",
+                ),
+                st.Page(
+                    "app_pages/admin.py",
+                    title=tr("nav.admin"),
+                    icon=":material/admin_panel_settings:",
+                    url_path="admin",
+                ),
+            ]
+            if auth.can(actor, "audit")
+            else []
+        ),
     ],
 }
 
-# Streamlit's own English typing hints ("Press Enter to apply") would be the only English on a
-# Chinese page; the forms say what to do in their own words.
-st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
 navigation = st.navigation(pages)
+go_to_requested_page([p for section in pages.values() for p in section])  # a bookmark
 # Each page its own browser-tab title, so several open tabs can be told apart.
 st.set_page_config(page_title=f"{navigation.title} · {tr('app.title.short')}")
 # The sidebar (language, storage) draws even when the store cannot open: the page then says

@@ -8,17 +8,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
-from sltcore.services import attendance, events, rows
+from sltcore.services import attendance, events, history, rows
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr, with_lang
 from sltcore.ui.forms import record_form
 from sltcore.ui.kit import (
     community_options,
     flash,
     form_attempt,
+    history_table,
     is_empty,
     load_frames,
     open_edit,
@@ -31,6 +32,7 @@ from sltcore.ui.kit import (
     table_view,
 )
 from sltcore.ui.shell import first_run
+from sltcore.ui.text import md
 
 store = get_store()
 frames = load_frames()
@@ -125,6 +127,9 @@ def show_list() -> None:
         row = selected_row(picked)
         if row is not None and row < len(shown):
             open_item("event", shown.loc[row, "id"])
+    communities = community_options(frames, actor)
+    if not communities:  # a viewer: the list only
+        return
     with st.expander(tr("events.add"), icon=":material/add:", expanded=frames["events"].empty):
         form_key = f"events.add.{st.session_state.get('events.add_gen', 0)}"
         values = record_form(
@@ -132,7 +137,7 @@ def show_list() -> None:
             form_key=form_key,
             lang=lg,
             frames=frames,
-            ref_options={"community_id": community_options(frames, actor)},
+            ref_options={"community_id": communities},
             submit_label=tr("events.add"),
         )
         if values is not None:
@@ -140,7 +145,7 @@ def show_list() -> None:
             if added:
                 after_write()
                 st.session_state["events.add_gen"] = st.session_state.get("events.add_gen", 0) + 1
-                flash(tr("events.created", title=added["title"]))
+                flash(tr("events.created", title=md(added["title"])))
                 open_item("event", added["id"])
 
 
@@ -153,7 +158,8 @@ def show_event(event_id: str) -> None:
         return
     row = row_from_frame(ev_table, hit.iloc[0].to_dict())
     names = sorted_options(frames, "communities")
-    st.title(row["title"])
+    mine = auth.in_scope(actor, row.get("community_id"))  # may change this event and its records
+    st.title(md(row["title"]))
     facts = [
         i18n.fmt_date(row["date"], lg),
         events.time_range(row["start_time"], row["end_time"], lg),
@@ -161,7 +167,7 @@ def show_event(event_id: str) -> None:
         row["location"] or "",
         ev_table.field("category").choice_label(row["category"], lg),
     ]
-    st.caption(" · ".join(f for f in facts if f))
+    st.caption(" · ".join(md(f) for f in facts if f))
     people = events.attendance(frames, event_id)
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("events.metric.people"), f"{len(people)} {tr('unit.people')}")
@@ -195,7 +201,13 @@ def show_event(event_id: str) -> None:
             },
             download=f"event-{row['date']:%Y%m%d}-attendance",
         )
-        correct_records(event_id, people)
+        if mine:
+            correct_records(event_id, people)
+    show_history(event_id)
+    if row["status"] == "cancelled":
+        restore_event(event_id, row)
+    if not mine:
+        return
     if row["status"] != "cancelled":
         st.page_link(
             "app_pages/record.py",
@@ -204,11 +216,20 @@ def show_event(event_id: str) -> None:
             query_params=with_lang({"event": event_id}),
         )
     count, hours = events.records_count(frames, event_id)
+    if row["status"] == "cancelled" and not auth.can(actor, "restore"):
+        return  # setting a cancelled event back is a restore: administrators only
     with st.expander(tr("events.edit"), icon=":material/edit:"):
         if count:
             st.caption(tr("events.edit.carry", count=count))
         edit = open_edit(f"events.edit.{event_id}", ev_table, row)
-        values = record_form(ev_table, form_key=edit.key, lang=lg, frames=frames, values=edit.shown)
+        values = record_form(
+            ev_table,
+            form_key=edit.key,
+            lang=lg,
+            frames=frames,
+            values=edit.shown,
+            ref_options={"community_id": community_options(frames, actor)},
+        )
         if values is not None:
             done = form_attempt(
                 lambda: events.update_event(
@@ -218,7 +239,12 @@ def show_event(event_id: str) -> None:
             if done is not None:
                 after_write()
                 edit.redraw()
-                if done.records_archived:
+                if done.records_restored:
+                    flash(
+                        tr("events.restored.records", count=done.records_restored),
+                        icon=":material/restore:",
+                    )
+                elif done.records_archived:
                     flash(
                         tr("events.cancelled.records", count=done.records_archived),
                         icon=":material/event_busy:",
@@ -257,6 +283,37 @@ def show_event(event_id: str) -> None:
                     )
                     flash(message, icon=":material/event_busy:")
                     st.rerun()
+
+
+def show_history(event_id: str) -> None:
+    """Who changed this event and its attendance, and when."""
+    with st.expander(tr("history.title"), icon=":material/history:"):
+        past = attempt(lambda: history.row_history(store, "events", event_id, lg, frames))
+        if past is None:
+            return
+        if past.empty:
+            st.caption(tr("history.none"))
+            return
+        history_table(past, f"events.history.{event_id}")
+
+
+def restore_event(event_id: str, row: dict[str, Any]) -> None:
+    """Undo the cancellation (administrators): exactly the records it archived come back."""
+    if not auth.can(actor, "restore"):
+        return
+    with st.expander(tr("events.restore"), icon=":material/restore:"):
+        ids = attempt(lambda: events.cancelled_records(store, event_id))
+        st.caption(tr("events.restore.help", count=len(ids or [])))
+        if st.button(tr("events.restore.confirm"), type="primary", key="events.restore"):
+            done = attempt(lambda: events.restore_cancelled(store, event_id, row["version"], actor))
+            if done is not None:
+                after_write()
+                redraw_edit(f"events.edit.{event_id}")
+                flash(
+                    tr("events.restored.records", count=done.records_restored),
+                    icon=":material/restore:",
+                )
+                st.rerun()
 
 
 def correct_records(event_id: str, people: pd.DataFrame) -> None:
@@ -317,7 +374,7 @@ def correct_records(event_id: str, people: pd.DataFrame) -> None:
                 st.session_state[gen_key] = st.session_state.get(gen_key, 0) + 1
             if saved is not None:
                 after_write()
-                flash(tr("events.fix.saved", name=name))
+                flash(tr("events.fix.saved", name=md(name)))
                 st.rerun()
         ask = f"events.fix.ask.{rid}"
         if ask not in st.session_state:
@@ -326,7 +383,11 @@ def correct_records(event_id: str, people: pd.DataFrame) -> None:
                 st.rerun()
             return
         st.warning(
-            tr("events.fix.archive.warn", name=name, hours=i18n.fmt_hours(float(rec["hours"]), lg)),
+            tr(
+                "events.fix.archive.warn",
+                name=md(name),
+                hours=i18n.fmt_hours(float(rec["hours"]), lg),
+            ),
             icon=":material/warning:",
         )
         yes, no = st.columns(2)
@@ -335,7 +396,7 @@ def correct_records(event_id: str, people: pd.DataFrame) -> None:
             done = attempt(lambda: attendance.remove(store, rid, asked, actor))
             if done is not None:
                 after_write()
-                flash(tr("events.fix.archived", name=name), icon=":material/archive:")
+                flash(tr("events.fix.archived", name=md(name)), icon=":material/archive:")
                 st.rerun()
         if no.button(tr("events.fix.archive.keep"), key=f"{ask}.no"):
             st.session_state.pop(ask, None)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n
 from sltcore.schema import table
 from sltcore.services import attendance, events
 from sltcore.services.attendance import AttendanceRefused, NeedsConfirmation
-from sltcore.ui import after_write, current_actor, get_store, lang, show_error, tr
+from sltcore.ui import after_write, current_actor, get_store, lang, show_error, tr, with_lang
 from sltcore.ui.forms import field_input, lang_key
 from sltcore.ui.kit import (
     community_options,
@@ -21,7 +21,7 @@ from sltcore.ui.kit import (
     volunteer_picker,
 )
 from sltcore.ui.shell import first_run
-from sltcore.ui.text import md_lines
+from sltcore.ui.text import md, md_lines
 
 EVENT_FIELDS_TOP = ("title",)
 EVENT_FIELDS_WHEN = ("date", "start_time", "end_time")
@@ -36,6 +36,9 @@ today = clock.today()
 show_flashes()
 
 st.title(tr("record.title"))
+if not auth.can(actor, "write"):  # not in a viewer's navigation; refused here too
+    st.error(tr("record.denied"), icon=":material/lock:")
+    st.stop()
 if is_empty(frames) and first_run(store):
     st.stop()
 st.caption(tr("record.intro"))
@@ -52,7 +55,7 @@ def _undo_box() -> None:
         st.success(
             tr(
                 "record.saved",
-                title=saved.event_title,
+                title=md(saved.event_title),
                 count=saved.count,
                 hours=i18n.fmt_hours(saved.total_hours, lg),
             ),
@@ -63,7 +66,7 @@ def _undo_box() -> None:
             "app_pages/events.py",
             label=tr("record.open_event"),
             icon=":material/event:",
-            query_params={"event": saved.event_id},
+            query_params=with_lang({"event": saved.event_id}),
         )
         if left.button(tr("record.undo"), icon=":material/undo:", key="record.undo"):
             try:
@@ -127,7 +130,7 @@ if mode == "existing":
             row["location"] if isinstance(row["location"], str) else "",
             tr("record.duration", hours=i18n.fmt_hours(duration, lg)) if duration else "",
         ]
-        st.caption(" · ".join(f for f in facts if f))
+        st.caption(" · ".join(md(f) for f in facts if f))
 else:
     new_event = {}
     communities = community_options(frames, actor)
@@ -189,7 +192,7 @@ cols = st.columns(4)
 for i, vid in enumerate(people):
     with cols[i % 4]:
         hours[vid] = st.number_input(
-            tr("record.hours.person", name=vol_names.get(vid, vid)),
+            tr("record.hours.person", name=md(vol_names.get(vid, vid))),
             value=None,
             step=0.5,
             format="%g",

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n, privacy
 from sltcore.exports import certificate, report
 from sltcore.schema import table
 from sltcore.services import analytics
@@ -181,6 +181,32 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
         for r in vols.itertuples(index=False)
     }
     actor = current_actor()
+    if auth.can(actor, "write"):
+        _issue_form(frames, today, vols, labels, actor)
+    _register(frames, language, actor)
+
+
+def _full_id(actor, key: str) -> bool:
+    """An administrator may print the full ID number (asked each time, and logged)."""
+    if not auth.can(actor, "export_full"):
+        return False
+    return st.checkbox(tr("cert.full_id"), key=key, help=tr("cert.full_id.help"))
+
+
+def _pdf(row: dict, actor, full: bool) -> bytes:
+    """The certificate's PDF; a full ID number only through `privacy.reveal` (logged)."""
+    store = get_store()
+    volunteer = dict(store.get("volunteers", row.get("volunteer_id")) or {})
+    if full and volunteer.get("id_number"):
+        volunteer.update(privacy.reveal(store, actor, "volunteers", volunteer["id"], ["id_number"]))
+        after_write()
+    return certificate.render_pdf(row, volunteer, full_id=full)
+
+
+def _issue_form(frames, today, vols, labels, actor) -> None:
+    mine = vols[[auth.in_scope(actor, c) for c in vols["community_id"]]]
+    labels = {k: v for k, v in labels.items() if k in set(mine["id"])}
+    full = _full_id(actor, "cert_full_id")
     with st.form("cert_form"):
         volunteer_id = st.selectbox(
             tr("cert.volunteer"),
@@ -240,8 +266,7 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
             if row is None:
                 status.update(state="error")
             else:
-                volunteer = get_store().get("volunteers", volunteer_id) or {}
-                pdf = attempt(lambda: certificate.render_pdf(row, volunteer)) or b""
+                pdf = attempt(lambda: _pdf(row, actor, full)) or b""
                 st.session_state["cert_last"] = (row["number"], pdf)
                 status.update(label=tr("cert.issued", number=row["number"]), state="complete")
         if row is not None:
@@ -263,6 +288,8 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
             key="cert_download",
         )
 
+
+def _register(frames, language, actor) -> None:
     st.subheader(tr("cert.register"))
     register = certificate.register_frame(frames)
     if register.empty:
@@ -283,11 +310,11 @@ def _certificates(frames: dict[str, pd.DataFrame], today: dt.date, language: str
     )
     ids = dict(zip(register["number"], register["id"], strict=True))
     number = st.selectbox(tr("cert.reprint.choose"), list(ids), key="cert_reprint")
+    full = _full_id(actor, "cert_reprint_full_id")
 
     def reprint() -> bytes:
-        store = get_store()
-        row = store.get("certificates", ids[number]) or {}
-        return certificate.render_pdf(row, store.get("volunteers", row.get("volunteer_id")) or {})
+        row = get_store().get("certificates", ids[number]) or {}
+        return _pdf(row, actor, full)
 
     st.download_button(
         tr("cert.reprint"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import display_frame
 from sltcore.schema import REFERENCE_TABLES, table
@@ -24,6 +24,7 @@ from sltcore.ui.kit import (
     open_edit,
     show_flashes,
 )
+from sltcore.ui.text import md
 
 store = get_store()
 frames = load_frames()
@@ -45,7 +46,8 @@ df = frames[key]
 
 
 def _title(row: dict) -> str:
-    return str(row.get(t.title_field) or row.get("id"))
+    """What the row is called, as Markdown that shows it as typed."""
+    return md(row.get(t.title_field) or row.get("id"))
 
 
 def _search(df: pd.DataFrame, text: str) -> pd.DataFrame:
@@ -76,6 +78,8 @@ else:
     st.dataframe(shown, hide_index=True, width="stretch", placeholder="", column_config=numbers)
     csv_button(shown, f"{key}-{clock.today():%Y%m%d}", key=f"tables.csv.{key}")
 
+if not auth.can(actor, "reference"):  # coordinators and leaders read these tables only
+    st.stop()
 gen = st.session_state.get("tables.gen", 0)
 with st.expander(tr("tables.add", table=t.label(lg)), icon=":material/add:", expanded=df.empty):
     values = record_form(
@@ -95,7 +99,7 @@ with st.expander(tr("tables.add", table=t.label(lg)), icon=":material/add:", exp
 
 if not df.empty:
     with st.expander(tr("tables.edit"), icon=":material/edit:"):
-        titles = {r["id"]: _title(r) for r in df.to_dict("records")}
+        titles = {r["id"]: str(r.get(t.title_field) or r["id"]) for r in df.to_dict("records")}
         chosen = st.selectbox(
             tr("tables.pick"),
             list(titles),

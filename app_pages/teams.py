@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n
 from sltcore.codec import row_from_frame
 from sltcore.refs import sorted_options
 from sltcore.schema import table
@@ -31,6 +31,7 @@ from sltcore.ui.kit import (
     volunteer_picker,
 )
 from sltcore.ui.shell import first_run
+from sltcore.ui.text import md
 
 store = get_store()
 frames = load_frames()
@@ -92,6 +93,9 @@ def show_list() -> None:
         row = selected_row(picked)
         if row is not None and row < len(df):
             open_item("team", df.loc[row, "id"])
+    communities = community_options(frames, actor)
+    if not communities:  # a viewer: the list only
+        return
     with st.expander(tr("teams.add"), icon=":material/add:", expanded=frames["teams"].empty):
         form_key = f"teams.add.{st.session_state.get('teams.add_gen', 0)}"
         values = record_form(
@@ -100,7 +104,7 @@ def show_list() -> None:
             lang=lg,
             frames=frames,
             fields=[f.key for f in tt.user_fields if f.key != "leader_id"],
-            ref_options={"community_id": community_options(frames, actor)},
+            ref_options={"community_id": communities},
             submit_label=tr("teams.add"),
         )
         if values is not None:
@@ -108,7 +112,7 @@ def show_list() -> None:
             if added:
                 after_write()
                 st.session_state["teams.add_gen"] = st.session_state.get("teams.add_gen", 0) + 1
-                flash(tr("teams.created", name=added["name"]))
+                flash(tr("teams.created", name=md(added["name"])))
                 open_item("team", added["id"])
 
 
@@ -121,8 +125,9 @@ def show_team(team_id: str) -> None:
         st.warning(tr("teams.not_found"), icon=":material/warning:")
         return
     team = hit.iloc[0]
-    st.title(team["name"])
-    st.caption(" · ".join(x for x in (team["community"], team["category"]) if x))
+    mine = auth.in_scope(actor, team["community_id"])  # may change its members and details
+    st.title(md(team["name"]))
+    st.caption(" · ".join(md(x) for x in (team["community"], team["category"]) if x))
     m = st.columns(3)
     m[0].metric(tr("teams.metric.members"), f"{team['members']} {tr('unit.people')}")
     m[1].metric(tr("teams.metric.hours", year=today.year), i18n.fmt_hours(team["hours_year"], lg))
@@ -154,6 +159,8 @@ def show_team(team_id: str) -> None:
             },
             download=f"team-{team_id}-members",
         )
+    if not mine:
+        return
 
     left, right = st.columns(2)
     with left, st.container(border=True):
@@ -208,7 +215,7 @@ def show_team(team_id: str) -> None:
                 if done:
                     after_write()
                     redraw_edit(f"teams.edit.{team_id}")  # the team row changed: show it
-                    flash(tr("teams.leader_set", name=me["name"]), icon=":material/star:")
+                    flash(tr("teams.leader_set", name=md(me["name"])), icon=":material/star:")
                     st.rerun()
             if b2.button(tr("teams.remove"), icon=":material/person_remove:", key="teams.remove"):
                 done = attempt(
@@ -218,7 +225,7 @@ def show_team(team_id: str) -> None:
                     after_write()
                     if me["role_key"] == "leader":  # the team lost its leader: show it
                         redraw_edit(f"teams.edit.{team_id}")
-                    flash(tr("teams.removed", name=me["name"]), icon=":material/person_remove:")
+                    flash(tr("teams.removed", name=md(me["name"])), icon=":material/person_remove:")
                     st.rerun()
     edit_team(team_id)
 
@@ -236,14 +243,20 @@ def edit_team(team_id: str) -> None:
         st.caption(tr("teams.edit.leader"))
         edit = open_edit(f"teams.edit.{team_id}", tt, row, fields)
         values = record_form(
-            tt, form_key=edit.key, lang=lg, frames=frames, values=edit.shown, fields=fields
+            tt,
+            form_key=edit.key,
+            lang=lg,
+            frames=frames,
+            values=edit.shown,
+            fields=fields,
+            ref_options={"community_id": community_options(frames, actor)},
         )
         if values is not None:
             saved = form_attempt(lambda: teams.edit(store, team_id, values, edit.seen, actor))
             if saved is not None:
                 after_write()
                 edit.redraw()
-                flash(tr("teams.updated", name=saved["name"]))
+                flash(tr("teams.updated", name=md(saved["name"])))
                 st.rerun()
         edit.notice()
 

@@ -1,5 +1,6 @@
 """志愿者 Volunteers: a fast searchable list, the profile (hours, stars, 20-hour minimum), add,
-edit, archive. ID and phone numbers are always shown masked."""
+edit, archive, history. ID and phone numbers are shown masked; a full one only on request, for
+an account the rule of `sltcore.privacy` allows, and that request is logged."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Any
 
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n, privacy
 from sltcore.refs import sorted_options
 from sltcore.schema import table
-from sltcore.services import rows, volunteers
+from sltcore.services import history, rows, volunteers
 from sltcore.services.stars import stars_text
 from sltcore.ui import after_write, attempt, current_actor, get_store, lang, tr, with_lang
 from sltcore.ui.forms import record_form
@@ -18,6 +19,7 @@ from sltcore.ui.kit import (
     community_options,
     flash,
     form_attempt,
+    history_table,
     is_empty,
     load_frames,
     open_edit,
@@ -30,6 +32,7 @@ from sltcore.ui.kit import (
     table_view,
 )
 from sltcore.ui.shell import first_run
+from sltcore.ui.text import md
 
 store = get_store()
 frames = load_frames()
@@ -52,7 +55,7 @@ def _save(values: dict[str, Any], target: dict[str, Any] | None) -> None:
         added = form_attempt(lambda: rows.create(store, "volunteers", values, actor))
         if not added:
             return
-        saved, message = added, tr("volunteers.added", name=added["name"])
+        saved, message = added, tr("volunteers.added", name=md(added["name"]))
         st.session_state["volunteers.add_gen"] = st.session_state.get("volunteers.add_gen", 0) + 1
     else:
         saved = form_attempt(
@@ -60,7 +63,7 @@ def _save(values: dict[str, Any], target: dict[str, Any] | None) -> None:
         )
         if saved is None:
             return
-        message = tr("volunteers.updated", name=saved["name"])
+        message = tr("volunteers.updated", name=md(saved["name"]))
         redraw_edit(target["form"])
     st.session_state.pop(PENDING, None)
     after_write()
@@ -84,11 +87,12 @@ def _submit(values: dict[str, Any] | None, target: dict[str, Any] | None) -> Non
     with st.container(border=True):
         for dup in pending["dups"]:
             st.warning(
-                tr(f"volunteers.dup.{dup.field}", link=f"“{dup.name}”"), icon=":material/warning:"
+                tr(f"volunteers.dup.{dup.field}", link=f"“{md(dup.name)}”"),
+                icon=":material/warning:",
             )
             st.page_link(
                 "app_pages/volunteers.py",
-                label=dup.name,
+                label=md(dup.name),
                 icon=":material/person:",
                 query_params=with_lang({"vol": dup.volunteer_id}),
             )
@@ -159,6 +163,9 @@ def show_list() -> None:
         row = selected_row(picked)
         if row is not None and row < len(shown):
             open_item("vol", shown.loc[row, "id"])
+    communities = community_options(frames, actor)
+    if not communities:  # a viewer, or a coordinator whose communities do not exist
+        return
     with st.expander(
         tr("volunteers.add"), icon=":material/add:", expanded=frames["volunteers"].empty
     ):
@@ -168,25 +175,41 @@ def show_list() -> None:
             form_key=form_key,
             lang=lg,
             frames=frames,
-            ref_options={"community_id": community_options(frames, actor)},
+            ref_options={"community_id": communities},
             submit_label=tr("volunteers.add"),
         )
         _submit(values, None)
 
 
-def reveal_phones(vol_id: str, v: dict[str, Any]) -> None:
-    """The full mobile (and guardian's) on request, for an account that may see it (admin,
-    coordinator), so they can call; a viewer never gets the switch. Shown only while the
-    switch is on, so the number is not on the page (or a screenshot) by default."""
-    phones = [k for k in ("mobile", "guardian_mobile") if v.get(k)]
-    if not actor.can_see_pii or not phones:
+def reveal_numbers(vol_id: str, v: dict[str, Any]) -> None:
+    """Full numbers on request, for an account the rule allows (`privacy.revealable`: an
+    administrator every one, a coordinator the phones of their communities' people), so they
+    can call; each request is logged. Others get no button. Shown until hidden or the profile
+    is left, so the number is not on the page (or a screenshot) by default."""
+    fields = privacy.revealable(actor, vt, v)
+    if not fields:
         return
-    if st.toggle(
-        tr("volunteers.reveal"),
-        key=f"volunteers.reveal.{vol_id}",
-        help=tr("volunteers.reveal.help"),
-    ):
-        st.markdown("\n".join(f"- **{vt.field(k).label(lg)}**：{v[k]}" for k in phones))
+    key = f"volunteers.reveal.{vol_id}"
+    shown = st.session_state.get(key)
+    if shown is None:
+        if st.button(
+            tr("volunteers.reveal"),
+            icon=":material/visibility:",
+            key=f"{key}.btn",
+            help=tr("volunteers.reveal.help"),
+        ):
+            values = attempt(lambda: privacy.reveal(store, actor, "volunteers", vol_id, fields))
+            if values is not None:
+                st.session_state[key] = values
+                after_write()  # the audit log changed
+                st.rerun()
+        return
+    st.markdown(
+        "\n".join(f"- **{vt.field(k).label(lg)}**：{md(val)}" for k, val in shown.items() if val)
+    )
+    if st.button(tr("volunteers.reveal.hide"), icon=":material/visibility_off:", key=f"{key}.hide"):
+        st.session_state.pop(key, None)
+        st.rerun()
 
 
 def show_profile(vol_id: str) -> None:
@@ -200,7 +223,8 @@ def show_profile(vol_id: str) -> None:
         return
     v = p.volunteer
     level = p.progress.level
-    st.title(f"{v['name']}  {stars_text(level)}")
+    mine = auth.in_scope(actor, v.get("community_id"))  # may write this person's rows
+    st.title(f"{md(v['name'])}  {stars_text(level)}")
     community = sorted_options(frames, "communities").get(v["community_id"] or "", "")
     facts = [
         community,
@@ -208,7 +232,7 @@ def show_profile(vol_id: str) -> None:
         vt.field("status").choice_label(v["status"], lg),
         v.get("bv_number") or "",
     ]
-    st.caption(" · ".join(f for f in facts if f))
+    st.caption(" · ".join(md(f) for f in facts if f))
 
     m = st.columns(4)
     m[0].metric(tr("volunteers.metric.year", year=p.year), i18n.fmt_hours(p.hours_year, lg))
@@ -270,12 +294,13 @@ def show_profile(vol_id: str) -> None:
             ),
             icon=":material/hourglass_bottom:",
         )
-    st.page_link(
-        "app_pages/record.py",
-        label=tr("volunteers.record_link"),
-        icon=":material/edit_note:",
-        query_params=with_lang({"vol": vol_id}),
-    )
+    if auth.can(actor, "write"):  # a coordinator may record them at an event of their own
+        st.page_link(
+            "app_pages/record.py",
+            label=tr("volunteers.record_link"),
+            icon=":material/edit_note:",
+            query_params=with_lang({"vol": vol_id}),
+        )
 
     left, right = st.columns(2)
     with left:
@@ -310,9 +335,9 @@ def show_profile(vol_id: str) -> None:
                 shown = sorted_options(frames, f.ref or "").get(value, value)
             else:
                 shown = str(value)
-            lines.append(f"- **{f.label(lg)}**：{shown}")
+            lines.append(f"- **{f.label(lg)}**：{md(shown)}")
         st.markdown("\n".join(lines))
-        reveal_phones(vol_id, v)
+        reveal_numbers(vol_id, v)
     with right:
         st.subheader(tr("volunteers.teams"))
         if p.teams.empty:
@@ -321,7 +346,7 @@ def show_profile(vol_id: str) -> None:
             for t in p.teams.to_dict("records"):
                 st.page_link(
                     "app_pages/teams.py",
-                    label=f"{t['name']}（{t['role']}）",
+                    label=md(f"{t['name']}（{t['role']}）"),
                     icon=":material/groups:",
                     query_params=with_lang({"team": t["team_id"]}),
                 )
@@ -349,20 +374,45 @@ def show_profile(vol_id: str) -> None:
             height=min(400, 38 + 35 * len(p.events)),
         )
 
-    with st.expander(tr("volunteers.edit"), icon=":material/edit:"):
-        edit = open_edit(f"volunteers.edit.{vol_id}", vt, v)
-        values = record_form(vt, form_key=edit.key, lang=lg, frames=frames, values=edit.shown)
-        # the version the form was drawn with: a save after someone else's is a conflict
-        _submit(values, {"id": vol_id, "version": edit.seen, "form": edit.base})
-        edit.notice(on_reload=lambda: st.session_state.pop(PENDING, None))
-    with st.expander(tr("volunteers.archive"), icon=":material/archive:"):
-        st.caption(tr("volunteers.archive.help"))
-        if st.button(tr("volunteers.archive.confirm", name=v["name"]), key="volunteers.archive"):
-            done = attempt(lambda: rows.archive(store, "volunteers", vol_id, v["version"], actor))
-            if done is not None:
-                after_write()
-                flash(tr("volunteers.archived", name=v["name"]), icon=":material/archive:")
-                open_item("vol", None)
+    show_history(vol_id)
+    if mine:
+        with st.expander(tr("volunteers.edit"), icon=":material/edit:"):
+            edit = open_edit(f"volunteers.edit.{vol_id}", vt, v)
+            values = record_form(
+                vt,
+                form_key=edit.key,
+                lang=lg,
+                frames=frames,
+                values=edit.shown,
+                ref_options={"community_id": community_options(frames, actor)},
+            )
+            # the version the form was drawn with: a save after someone else's is a conflict
+            _submit(values, {"id": vol_id, "version": edit.seen, "form": edit.base})
+            edit.notice(on_reload=lambda: st.session_state.pop(PENDING, None))
+    if auth.can(actor, "archive"):
+        with st.expander(tr("volunteers.archive"), icon=":material/archive:"):
+            st.caption(tr("volunteers.archive.help"))
+            name = md(v["name"])
+            if st.button(tr("volunteers.archive.confirm", name=name), key="volunteers.archive"):
+                done = attempt(
+                    lambda: rows.archive(store, "volunteers", vol_id, v["version"], actor)
+                )
+                if done is not None:
+                    after_write()
+                    flash(tr("volunteers.archived", name=name), icon=":material/archive:")
+                    open_item("vol", None)
+
+
+def show_history(vol_id: str) -> None:
+    """Who changed this person's record and when (and who saw a full number)."""
+    with st.expander(tr("history.title"), icon=":material/history:"):
+        past = attempt(lambda: history.row_history(store, "volunteers", vol_id, lg, frames))
+        if past is None:
+            return
+        if past.empty:
+            st.caption(tr("history.none"))
+            return
+        history_table(past, f"volunteers.history.{vol_id}")
 
 
 chosen = query_id("vol")

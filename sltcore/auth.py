@@ -1,8 +1,13 @@
-"""Who is acting, and what they may write: enforced in the store, not only hidden in the UI.
+"""Who is acting, and what they may do: enforced in sltcore, not only hidden in the UI.
 
-Roles: admin (everything), coordinator (rows of their own communities, no reference or system
-tables), viewer (the leaders: read only). Sign-in itself arrives later; every write already
-takes an `Actor`, so adding it changes no call.
+Roles: admin (everything: settings, accounts' communities, archive and restore, the audit log,
+full ID numbers), coordinator (reads everything; writes records, events, volunteers and teams
+of their own communities; no reference or system tables), viewer (the leaders: read only).
+
+`check_write` is asked by the store on every row written; `require` by the services for the
+actions that are more than writing a row (archiving by hand, restoring, reading the audit
+log, ...); pages ask `can` so they never show a control the role cannot use. What personal
+data each role may see is `sltcore.privacy`.
 """
 
 from __future__ import annotations
@@ -22,18 +27,44 @@ class Actor:
     communities: tuple[str, ...] = ()  # community ids a coordinator may edit
     display_name: str = ""
 
-    @property
-    def can_see_pii(self) -> bool:
-        return self.role in ("admin", "coordinator")
-
-
-def can_see_full_ids(actor: Actor) -> bool:
-    """Full ID numbers are for administrators only (《志愿服务记录办法》: personal data is kept
-    confidential); everyone else sees them masked and cannot search by them."""
-    return actor.role == "admin"
-
 
 SYSTEM = Actor("system", "admin", display_name="系统")
+
+# Actions beyond writing rows of one's scope, and who may do them.
+ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    # action: (roles, what it is in Chinese, in English)
+    "write": (("admin", "coordinator"), "修改数据", "change data"),
+    "archive": (("admin",), "归档", "archive rows"),
+    "restore": (("admin",), "恢复已归档或已取消的数据", "restore archived or cancelled data"),
+    "audit": (("admin",), "查看操作日志", "read the audit log"),
+    "settings": (("admin",), "修改设置", "change the settings"),
+    "accounts": (("admin",), "管理账号", "manage accounts"),
+    "reference": (("admin",), "修改基础资料", "change reference tables"),
+    "reveal": (("admin", "coordinator"), "查看完整号码", "see full numbers"),
+    "export_full": (("admin",), "导出完整身份证号和手机号", "export full ID and phone numbers"),
+}
+
+
+def can(actor: Actor, action: str) -> bool:
+    """Whether the role may do `action` at all (a coordinator's scope is checked per row)."""
+    return actor.role in ACTIONS[action][0]
+
+
+def require(actor: Actor, action: str) -> None:
+    """Raise PermissionDenied, naming the action, when the role may not do it."""
+    if can(actor, action):
+        return
+    _, zh, en = ACTIONS[action]
+    if actor.role == "viewer":
+        raise PermissionDenied(f"只读账号不能{zh}。", f"A read-only account cannot {en}.")
+    raise PermissionDenied(f"只有管理员可以{zh}。", f"Only an administrator can {en}.")
+
+
+def in_scope(actor: Actor, community_id: object) -> bool:
+    """A row of this community is the actor's to write (admin: every row)."""
+    if actor.role == "admin":
+        return True
+    return actor.role == "coordinator" and community_id in actor.communities
 
 
 def _deny_scope() -> PermissionDenied:
@@ -58,6 +89,12 @@ def check_write(
         )
     if actor.role == "admin":
         return
+    if t.key == "preferences":  # everyone keeps their own (the language), a viewer too
+        if all(r.get("username") == actor.username for r in rows):
+            return
+        raise PermissionDenied(
+            "只能修改自己的个人偏好。", "You can only change your own preferences."
+        )
     if actor.role != "coordinator":
         raise PermissionDenied("只读账号不能修改数据。", "A read-only account cannot change data.")
     if t.kind != "domain" or not (t.community_field or t.scope_via):

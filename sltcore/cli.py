@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import sys
 import time
 from collections import Counter
 
-from sltcore import demo
+from sltcore import accounts, demo
 from sltcore.errors import DeskError
 from sltcore.services import health
 from sltcore.store import open_store
@@ -28,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="例子 Examples:\n  python -m sltcore init\n"
         "  python -m sltcore demo --volunteers 5000 --records 100000\n"
-        "  python -m sltcore check --lang en",
+        "  python -m sltcore check --lang en\n"
+        "  python -m sltcore user add wangfang --role coordinator --community 北三里",
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
     sub = p.add_subparsers(dest="command", required=True, metavar="命令 command")
@@ -66,12 +68,72 @@ def _parser() -> argparse.ArgumentParser:
         "problems are found (warnings do not count)",
     )
     c.add_argument("--limit", type=int, default=200, help="最多列出几条 / findings to list")
+    u = sub.add_parser(
+        "user",
+        help="账号：生成粘贴到 .streamlit/secrets.toml 的 [accounts.用户名] 小节 / accounts: "
+        "print the [accounts.NAME] block to paste into .streamlit/secrets.toml",
+    )
+    usub = u.add_subparsers(dest="user_command", required=True, metavar="add")
+    a = usub.add_parser(
+        "add",
+        help="新账号：输入两次密码，打印含密码摘要的小节（不保存任何文件）/ a new account: "
+        "asks the password twice, prints the block with its hash (writes no file)",
+    )
+    a.add_argument("name", help="用户名（小写字母、数字、_ . -）/ user name")
+    a.add_argument("--role", required=True, choices=accounts.ROLES, help="角色 / role")
+    a.add_argument(
+        "--community",
+        action="append",
+        default=[],
+        help="负责社区的名称，可重复 / a community by name, repeatable (coordinator)",
+    )
+    a.add_argument("--display-name", default="", help="显示的姓名 / display name")
+    a.add_argument("--email", default="", help="单点登录邮箱（可选）/ e-mail for sign-on")
     return p
+
+
+def _user_add(args: argparse.Namespace, zh: bool) -> int:
+    """Ask the password twice (never echoed, never an argument), print the block to paste."""
+    name = args.name.strip().lower()
+    if (why := accounts.check_username(name)) is not None:
+        print(f"{why}。" if zh else "A user name has 1-40 of a-z 0-9 _ . -", file=sys.stderr)
+        return 2
+    if args.role == "coordinator" and not args.community:
+        print("社区协调员须用 --community 指定负责的社区（可重复）。" if zh else
+              "A coordinator needs --community (repeatable).", file=sys.stderr)  # fmt: skip
+        return 2
+    first = getpass.getpass("密码 Password: ")
+    if (why := accounts.password_problem(first)) is not None:
+        print(f"{why}。" if zh else f"At least {accounts.MIN_PASSWORD} characters, no outer "
+              "spaces.", file=sys.stderr)  # fmt: skip
+        return 2
+    if getpass.getpass("再输入一次 Again: ") != first:
+        print("两次输入的密码不一致，未生成账号。" if zh else
+              "The passwords differ; nothing was made.", file=sys.stderr)  # fmt: skip
+        return 2
+    text = accounts.block(
+        name,
+        args.role,
+        accounts.hash_password(first),
+        display_name=args.display_name,
+        communities=args.community,
+        email=args.email,
+    )
+    print("# 把下面几行粘贴到 .streamlit/secrets.toml（不要提交到代码库）：" if zh else
+          "# Paste these lines into .streamlit/secrets.toml (never commit it):")  # fmt: skip
+    print(text, end="")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     zh = args.lang == "zh"
+    if args.command == "user":
+        try:
+            return _user_add(args, zh)
+        except DeskError as err:
+            print(err.message(args.lang), file=sys.stderr)
+            return 2
     try:
         store = open_store()
         if args.command == "init":

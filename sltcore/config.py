@@ -7,7 +7,12 @@
 | `SLT_SECRETS`          | the secrets file (default `.streamlit/secrets.toml`)             |
 | `SHEETS_EMULATOR_HOST` | `host:port` of the Sheets emulator, instead of Google (tests)    |
 | `SLT_TODAY`            | `YYYY-MM-DD`: pins today (tests, reproducible demos)             |
-| `SLT_USER`             | the acting account's user name until sign-in lands               |
+| `SLT_USER`             | the acting account's user name when no accounts are configured   |
+| `SLT_IDLE_MINUTES`     | minutes without a click before a signed-in session ends (30)     |
+
+The secrets file holds the deployment's secrets: `[connections.gsheets]` (the sheet),
+`[accounts.NAME]` (who may sign in, `sltcore.accounts`), `[auth]` (optional single sign-on,
+read by Streamlit's `st.login` too) and `[session] idle_minutes`.
 
 Values are read on every call, so a test (or the bench) that changes a variable is followed at
 once. A problem with the configuration is a `DeskError` in both languages that names the field
@@ -33,6 +38,7 @@ ENV_VARS = (
     "SHEETS_EMULATOR_HOST",
     "SLT_TODAY",
     "SLT_USER",
+    "SLT_IDLE_MINUTES",
 )
 STORE_VARS = ENV_VARS[:4]  # what decides which store opens
 SECRETS_PATH = Path(".streamlit") / "secrets.toml"
@@ -100,11 +106,11 @@ def _secrets_error(path: Path, zh: str, en: str) -> DeskError:
     return DeskError(f"{path}：{zh}{FALLBACK_ZH}", f"{path}: {en} {FALLBACK_EN}")
 
 
-def gsheets_section(path: Path | None = None) -> dict[str, Any] | None:
-    """The `[connections.gsheets]` section of the secrets file, or None when there is none."""
+def _secrets(path: Path | None = None) -> dict[str, Any]:
+    """The whole secrets file ({} when there is none); a malformed one says where."""
     path = path or secrets_path()
     if not path.is_file():
-        return None
+        return {}
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
@@ -118,6 +124,17 @@ def gsheets_section(path: Path | None = None) -> dict[str, Any] | None:
             "格式有误，请对照 secrets.toml.example 修改。",
             f"is not valid TOML{where_en}; compare it with secrets.toml.example.",
         ) from None  # fmt: skip
+    return data
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """TOML text as the secrets file would be read (a block printed for pasting is checked)."""
+    return tomllib.loads(text)
+
+
+def gsheets_section(path: Path | None = None) -> dict[str, Any] | None:
+    """The `[connections.gsheets]` section of the secrets file, or None when there is none."""
+    data = _secrets(path)
     connections = data.get("connections")
     section = connections.get("gsheets") if isinstance(connections, dict) else None
     return dict(section) if isinstance(section, dict) and section else None
@@ -176,3 +193,51 @@ def unknown_backend_error(choice: str) -> DeskError:
         f"未知的存储方式 SLT_BACKEND={choice}，请改为 local 或 gsheets。",
         f"Unknown SLT_BACKEND={choice}; use local or gsheets.",
     )
+
+
+def accounts_section(path: Path | None = None) -> dict[str, Any]:
+    """The `[accounts.NAME]` tables of the secrets file, by user name ({} when none): who may
+    sign in. With none, the desk runs open, on this computer only (see the README)."""
+    accounts = _secrets(path).get("accounts")
+    if accounts is None:
+        return {}
+    if not isinstance(accounts, dict):
+        raise _accounts_error(path, "[accounts] 应写成 [accounts.用户名] 小节。",
+                              "[accounts] must be [accounts.NAME] tables.")  # fmt: skip
+    return {str(k): v for k, v in accounts.items()}
+
+
+def _accounts_error(path: Path | None, zh: str, en: str) -> DeskError:
+    return DeskError(f"{path or secrets_path()}：{zh}", f"{path or secrets_path()}: {en}")
+
+
+def auth_section(path: Path | None = None) -> dict[str, Any] | None:
+    """The `[auth]` section (single sign-on through Streamlit's `st.login`), or None."""
+    section = _secrets(path).get("auth")
+    return dict(section) if isinstance(section, dict) and section else None
+
+
+DEFAULT_IDLE_MINUTES = 30.0
+
+
+def idle_minutes(path: Path | None = None) -> float:
+    """Minutes without any click after which a signed-in session ends: SLT_IDLE_MINUTES, else
+    `[session] idle_minutes` of the secrets file, else 30."""
+    value: Any = _env("SLT_IDLE_MINUTES")
+    where = "SLT_IDLE_MINUTES"
+    if not value:
+        section = _secrets(path).get("session")
+        value = section.get("idle_minutes") if isinstance(section, dict) else None
+        where = "[session] idle_minutes"
+    if value in (None, ""):
+        return DEFAULT_IDLE_MINUTES
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        minutes = -1.0
+    if minutes <= 0:
+        raise DeskError(
+            f"{where} = {value} 不是正数（分钟），例如 30。",
+            f"{where} = {value} is not a positive number of minutes, e.g. 30.",
+        )
+    return minutes

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 # Landlines: optional 0-prefixed area code (3-4 digits), 7-8 digit number, optional extension.
-LANDLINE_RE = re.compile(r"^(0\d{2,3}-?)?[2-9]\d{6,7}(-\d{1,6})?$")
+LANDLINE_RE = re.compile(r"^(0[0-9]{2,3}-?)?[2-9][0-9]{6,7}(-[0-9]{1,6})?$")
+_DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "‐": "-", "‑": "-", "−": "-"})
+
+
+def ascii_digits(raw: str) -> str:
+    """Full-width digits, letters and signs (１３８, Ｘ, ＋) as their ASCII forms (NFKC), so a
+    number typed on a Chinese keyboard is stored, compared and found like any other."""
+    return unicodedata.normalize("NFKC", raw).translate(_DASHES)
 
 
 def check_digit(first17: str) -> str:
@@ -22,13 +30,13 @@ def check_digit(first17: str) -> str:
 
 
 def normalise_id(raw: str) -> str:
-    return raw.strip().replace(" ", "").upper()
+    return ascii_digits(raw).strip().replace(" ", "").upper()
 
 
 def id_problem(raw: str) -> tuple[str, str] | None:
     """Why `raw` is not a valid 18-digit ID number (zh, en), or None when it is."""
     s = normalise_id(raw)
-    if not re.fullmatch(r"\d{17}[\dX]", s):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", s):
         return (
             "身份证号应为18位（最后一位可为X）",
             "an ID number has 18 characters (last may be X)",
@@ -65,7 +73,7 @@ def make_id_number(area: str, birth: dt.date, seq: int, sex: str) -> str:
 
 
 def normalise_phone(raw: str) -> str:
-    s = raw.strip().replace(" ", "").replace("－", "-").replace("—", "-")
+    s = ascii_digits(raw).strip().replace(" ", "")
     if s.startswith("+86"):
         s = s[3:].lstrip("-")
     return s

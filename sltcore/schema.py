@@ -194,8 +194,9 @@ ROLE = _choices(
 )
 AUDIT_ACTION = _choices(
     ("create", "新增", "Created"), ("update", "修改", "Updated"), ("archive", "归档", "Archived"),
-    ("restore", "恢复", "Restored"),
+    ("restore", "恢复", "Restored"), ("reveal", "查看完整号码", "Revealed full number"),
 )  # fmt: skip
+LANGUAGE = _choices(("zh", "中文", "Chinese"), ("en", "English", "English"))
 
 # --- system fields of the storage contract -------------------------------------------------
 
@@ -475,6 +476,14 @@ TABLES: tuple[Table, ...] = (
               help_zh="社区协调员只能修改这些社区的数据", help_en="A coordinator edits only these"),
         Field("password_hash", "密码摘要", "Password hash", max_length=200),
         Field("active", "启用", "Active", "bool", default=True),
+        title_field="username",
+        kind="system",
+        unique=("username",),
+    ),
+    _table(
+        "preferences", "个人偏好", "Preferences", "pref",
+        Field("username", "用户名", "Username", required=True, max_length=40),
+        Field("lang", "界面语言", "Language", "choice", choices=LANGUAGE),
         title_field="username",
         kind="system",
         unique=("username",),

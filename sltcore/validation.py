@@ -21,6 +21,12 @@ from sltcore.schema import Field, Table, table
 
 MAX_HOURS_PER_DAY = 24.0
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text; CR is not
+# Direction overrides, embeddings, isolates and marks reorder what is shown: a printed
+# certificate could show another name than the one stored. Refused in every text.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Zero-width and invisible characters make two names that look the same differ (a duplicate
+# check misses them). Refused in one-line texts: names, titles, numbers.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 
 
 class Lookup(Protocol):
@@ -58,6 +64,13 @@ def _text_problem(f: Field, value: str) -> tuple[str, str] | None:
         return ("含有无法保存的字符", "contains characters that cannot be stored")
     if "\r" in value or _CONTROL.search(value):
         return ("含有不可见的控制字符，请删除后重试", "contains invisible control characters")
+    if _BIDI.search(value) or (f.type != "longtext" and _INVISIBLE.search(value)):
+        return (
+            "含有看不见的方向控制或零宽字符（会让显示或打印出的文字与保存的不同），"
+            "请删除后重新输入",
+            "contains invisible direction-control or zero-width characters (what is shown or "
+            "printed would differ from what is stored); retype it without them",
+        )
     if "\n" in value and f.type not in ("longtext",):
         return ("不能换行（请写在一行内）", "must be on one line")
     if len(value) > f.text_limit:

@@ -67,8 +67,9 @@ def _one_row_per_table(store) -> dict[str, str]:
             "issuer": "街道",
         }
     ]
+    data["preferences"] = [{"username": "fuzz", "lang": "zh"}]
     ids = {}
-    for key in [*demo.LOAD_ORDER, "certificates"]:
+    for key in [*demo.LOAD_ORDER, "certificates", "preferences"]:
         rows = store.append(key, data[key], SYSTEM)
         ids[key] = rows[0]["id"]
     return ids

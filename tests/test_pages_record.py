@@ -172,7 +172,7 @@ def test_an_overnight_event_defaults_to_its_hours_across_midnight(desk):
     )[0]
     at = open_page()
     at.selectbox(key=f"{K}event").set_value(night["id"]).run()
-    assert "22:00–次日06:00" in " ".join(c.value for c in at.caption)
+    assert "22:00–次日06:00" in shown(" ".join(c.value for c in at.caption))
     assert any("活动时长 8 小时" in c.value for c in at.caption)
     pick_people(at, "1", [a, b])
     assert at.number_input(key=f"{K}h.{a}").value == 8.0

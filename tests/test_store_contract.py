@@ -25,6 +25,7 @@ def _sample() -> dict[str, list[dict]]:
         "issued_on": dt.date(2026, 11, 1), "hours": 12.5, "issuer": "三里屯街道志愿服务分中心",
         "content": "=SUM(A1:A2) 社区服务",
     }]  # fmt: skip
+    data["preferences"] = [{"username": "coord1", "lang": "en"}]
     return data
 
 
@@ -36,7 +37,7 @@ def _user_values(table_key: str, row: dict) -> dict:
 def test_round_trip_of_every_table(contract_store) -> None:
     data = _sample()
     written = {}
-    for key in [*demo.LOAD_ORDER, "certificates"]:
+    for key in [*demo.LOAD_ORDER, "certificates", "preferences"]:
         written[key] = contract_store.append(key, data[key], CLERK)
     frames = contract_store.read_all()
     covered = {k for k, rows in written.items() if rows}

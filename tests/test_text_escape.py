@@ -20,7 +20,8 @@ def _plain(text: str) -> str:
 def test_any_text_renders_as_itself(text: str) -> None:
     import html
 
-    assert html.unescape(_plain(text)) == text
+    # the invisible joiners md() adds to keep addresses from becoming links show nothing
+    assert html.unescape(_plain(text)).replace("\u2060", "") == text.replace("\u2060", "")
 
 
 def test_links_images_and_tags_stay_text() -> None:

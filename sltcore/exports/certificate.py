@@ -33,7 +33,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sltcore import clock, i18n
 from sltcore.auth import Actor
 from sltcore.errors import DeskError
-from sltcore.identity import mask_id
+from sltcore.privacy import mask
 from sltcore.schema import CATEGORY, Field, table
 from sltcore.services import analytics
 from sltcore.store.base import Row, Store
@@ -143,8 +143,14 @@ def _volunteer_number(volunteer: Mapping[str, Any]) -> str:
     return str(volunteer.get("bv_number") or volunteer.get("id") or "")
 
 
-def render_pdf(certificate: Mapping[str, Any], volunteer: Mapping[str, Any]) -> bytes:
-    """The printable A4 certificate (always Chinese: it is an official document)."""
+def render_pdf(
+    certificate: Mapping[str, Any], volunteer: Mapping[str, Any], full_id: bool = False
+) -> bytes:
+    """The printable A4 certificate (always Chinese: it is an official document).
+
+    The ID number is masked (`sltcore.privacy`) unless `full_id`: an administrator asked for
+    it through `privacy.reveal`, which checked and logged that. Every text, typed or not, is
+    escaped for reportlab's Paragraph markup, so a name reads as typed."""
     font = _font()
     zh = "zh"
 
@@ -167,7 +173,7 @@ def render_pdf(certificate: Mapping[str, Any], volunteer: Mapping[str, Any]) -> 
 
     name = str(volunteer.get("name") or "")
     id_number = volunteer.get("id_number")
-    masked = mask_id(id_number) if id_number else "（未登记）"
+    masked = (id_number if full_id else mask("id_number", id_number)) if id_number else "（未登记）"
     hours = i18n.fmt_number(float(certificate.get("hours") or 0), zh, 2)
     start, end = date(certificate.get("period_from")), date(certificate.get("period_to"))
     issuer = str(certificate.get("issuer") or "")

@@ -26,7 +26,8 @@ from sltcore import clock, i18n
 from sltcore.auth import Actor
 from sltcore.codec import row_from_frame
 from sltcore.errors import DeskError, NotFoundError, ValidationError
-from sltcore.identity import mask_phone
+from sltcore.identity import ascii_digits
+from sltcore.privacy import mask
 from sltcore.refs import titles
 from sltcore.schema import table
 from sltcore.store.base import Row, Store
@@ -121,7 +122,7 @@ def attendee_options(
     label = (
         vols["name"].fillna("")
         + " · "
-        + vols["mobile"].map(mask_phone, na_action="ignore").fillna("")
+        + vols["mobile"].map(lambda v: mask("phone", v)).fillna("")
         + (" · " + community).fillna("")
         + (" · " + teams).fillna("")
     )
@@ -154,7 +155,7 @@ def search(
     Sorted by name. `active_only` leaves out paused and departed volunteers, who are not
     offered for new service records.
     """
-    q = query.strip()
+    q = ascii_digits(query).strip()
     vols = frames["volunteers"]
     if not q or vols.empty:
         return []

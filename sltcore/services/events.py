@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n
 from sltcore.auth import Actor
 from sltcore.errors import ConflictError, DeskError, NotFoundError, ValidationError
-from sltcore.identity import mask_phone
+from sltcore.privacy import mask
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.schema import SYSTEM_KEYS, table
 from sltcore.services import hours
@@ -192,6 +192,8 @@ def recordable(
         (day >= today - dt.timedelta(days=days_back)) | (ev["id"] == include)
     )
     ev = ev[keep].assign(_day=day[keep], _future=day[keep] > today)
+    if ev.empty:  # only older or cancelled events
+        return {}
     ev = pd.concat(
         [
             ev[~ev["_future"]].sort_values("_day", ascending=False),
@@ -212,7 +214,7 @@ def attendance(frames: Mapping[str, pd.DataFrame], event_id: str) -> pd.DataFram
     rec = rec[rec["event_id"] == event_id]
     vols = frames["volunteers"].set_index("id")
     names = vols["name"] if not vols.empty else pd.Series(dtype="string")
-    phones = vols["mobile"].map(mask_phone) if not vols.empty else pd.Series(dtype="string")
+    phones = vols["mobile"].map(lambda v: mask("phone", v)) if not vols.empty else names
     return pd.DataFrame(
         {
             "record_id": rec["id"],
@@ -235,6 +237,7 @@ class EventChange:
     event: Row
     records_moved: int = 0
     records_archived: int = 0
+    records_restored: int = 0
 
 
 class EventChangeRefused(DeskError):
@@ -321,6 +324,13 @@ def update_event(
     """
     today = today or clock.today()
     et = table("events")
+    reopening = changes.get("status") not in (None, "cancelled")
+    stored = store.get("events", event_id) if reopening else None
+    if stored is not None and stored.get("status") == "cancelled":
+        auth.require(actor, "restore")  # setting a cancelled event back is a restore
+        cancelled = cancelled_records(store, event_id)
+    else:
+        cancelled = []
 
     def write(tx: Transaction) -> EventChange:
         current = _current(tx, event_id, expected_version)
@@ -331,6 +341,9 @@ def update_event(
             raise ValidationError(problems)
         if new.get("status") == "cancelled" and current.get("status") != "cancelled":
             return _cancel(tx, current, changes)
+        restored = 0
+        if current.get("status") == "cancelled" and new.get("status") != "cancelled":
+            restored = _restore_records(tx, event_id, cancelled)
         moved = {k: new.get(k) for k in CARRIED if new.get(k) != current.get(k)}
         rec = tx.select("service_records", event_id=event_id) if moved else []
         if rec:
@@ -345,9 +358,74 @@ def update_event(
                 lines = _named(err, _names(tx, rec))
                 raise _refused("events.change.refused", lines, count=len(rec)) from err
         event = tx.update("events", event_id, changes, expected_version)
-        return EventChange(event, records_moved=len(rec))
+        return EventChange(event, records_moved=len(rec), records_restored=restored)
 
     return store.transact(actor, write)
+
+
+def cancelled_records(store: Store, event_id: str) -> list[str]:
+    """The service records the event's last cancellation archived: the audit rows of one
+    action share an `action_id`, so they are exactly the records archived by the action that
+    set the status to cancelled (not records archived before, for another reason)."""
+    from sltcore.services import history
+
+    rec = store.read("service_records", include_archived=True)
+    ids = set(rec.loc[rec["event_id"] == event_id, "id"])
+    log = history.audit_for(store, {event_id, *ids})
+    if log.empty:
+        return []
+    cancels = [
+        r.action_id
+        for r in log.itertuples(index=False)
+        if r.row_id == event_id and r.action == "update" and _sets_cancelled(r.changes)
+    ]
+    if not cancels or not cancels[-1]:
+        return []
+    hit = log[
+        (log["action_id"] == cancels[-1])
+        & (log["table_name"] == "service_records")
+        & (log["action"] == "archive")
+    ]
+    return list(dict.fromkeys(hit["row_id"]))
+
+
+def _sets_cancelled(changes: object) -> bool:
+    import json
+
+    try:
+        detail = json.loads(changes) if isinstance(changes, str) else {}
+    except ValueError:
+        return False
+    pair = detail.get("status") if isinstance(detail, dict) else None
+    return isinstance(pair, list) and len(pair) == 2 and pair[1] == "cancelled"
+
+
+def _restore_records(tx: Transaction, event_id: str, record_ids: Sequence[str]) -> int:
+    """Bring back, inside the caller's transaction, those of `record_ids` that are still
+    archived and still belong to the event (each checked again: 24 hours a day...)."""
+    versions = {}
+    for rid in record_ids:
+        row = tx.get("service_records", rid)
+        if row is not None and row.get("archived") and row.get("event_id") == event_id:
+            versions[rid] = int(row["version"])
+    if not versions:
+        return 0
+    try:
+        return len(tx.set_archived("service_records", versions, False))
+    except ValidationError as err:
+        lines = _named(err, _names(tx, [tx.get("service_records", r) or {} for r in versions]))
+        raise _refused("events.restore.refused", lines, count=len(versions)) from err
+
+
+def restore_cancelled(
+    store: Store, event_id: str, expected_version: int, actor: Actor, status: str = "done"
+) -> EventChange:
+    """Undo a cancellation (administrators): the event gets `status` back and exactly the
+    records its cancellation archived are restored, in one transaction; the same records,
+    hours and totals as before it was cancelled."""
+    if status == "cancelled":
+        raise ValueError("restore to a status other than cancelled")
+    return update_event(store, {}, event_id, {"status": status}, expected_version, actor)
 
 
 def _cancel(tx: Transaction, current: Row, changes: Mapping[str, Any]) -> EventChange:

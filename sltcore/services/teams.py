@@ -21,7 +21,7 @@ from pandas.api.typing import DataFrameGroupBy
 from sltcore import clock
 from sltcore.auth import Actor
 from sltcore.errors import DeskError, NotFoundError
-from sltcore.identity import mask_phone
+from sltcore.privacy import mask
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.services import hours
 from sltcore.store.base import Row, Store
@@ -101,7 +101,7 @@ def members(frames: Frames, team_id: str, lang: str) -> pd.DataFrame:
             .map(vols["name"])
             .astype("string")
             .fillna(tm["volunteer_id"]),
-            "mobile": tm["volunteer_id"].map(vols["mobile"]).map(mask_phone, na_action="ignore"),
+            "mobile": tm["volunteer_id"].map(vols["mobile"]).map(lambda v: mask("phone", v)),
             "role_key": tm["role"],
             "role": label_column(tm["role"], choice_map("team_members", "role", lang)),
             "joined_on": tm["joined_on"].dt.date,

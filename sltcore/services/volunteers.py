@@ -1,7 +1,8 @@
 """Volunteers (志愿者): the searchable list, one person's profile, duplicate phone/ID numbers.
 
 Vectorised pandas so the list stays fast at thousands of volunteers; identity and phone numbers
-leave this module masked (《志愿服务记录办法》: personal data is kept confidential).
+leave this module masked (`sltcore.privacy`, the one rule; a full number is shown only through
+`privacy.reveal`, which logs it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from sltcore import clock, identity
+from sltcore import clock, identity, privacy
 from sltcore.codec import row_from_frame
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.schema import table
@@ -58,7 +59,7 @@ def filter_volunteers(
     """
     vols = frames["volunteers"]
     mask = pd.Series(True, index=vols.index)
-    q = query.strip()
+    q = identity.ascii_digits(query).strip()  # digits typed full-width find the same
     if q:
         hit = vols["name"].str.contains(q, regex=False, na=False)
         if q.isdigit():
@@ -90,7 +91,7 @@ def listing(
             "id": vols["id"],
             "name": vols["name"],
             "sex": label_column(vols["sex"], choice_map("volunteers", "sex", lang)),
-            "mobile": vols["mobile"].map(identity.mask_phone, na_action="ignore"),
+            "mobile": vols["mobile"].map(lambda v: privacy.mask("phone", v)),
             "community": label_column(vols["community_id"], titles(frames, "communities")),
             "membership": label_column(
                 vols["membership"], choice_map("volunteers", "membership", lang)
@@ -188,14 +189,11 @@ def profile(
 
 
 def masked_profile_fields(row: Mapping[str, Any]) -> dict[str, str]:
-    """The identity fields as a profile may show them."""
+    """The identity fields as a profile shows them (`sltcore.privacy`)."""
+    t = table("volunteers")
     return {
-        "id_number": identity.mask_id(row.get("id_number")) if row.get("id_number") else "",
-        "mobile": identity.mask_phone(row.get("mobile")) if row.get("mobile") else "",
-        "guardian_mobile": (
-            identity.mask_phone(row.get("guardian_mobile")) if row.get("guardian_mobile") else ""
-        ),
-        "address": identity.mask_address(row.get("address")) if row.get("address") else "",
+        k: privacy.shown(t, row, k) or ""
+        for k in ("id_number", "mobile", "guardian_mobile", "address")
     }
 
 

@@ -14,11 +14,10 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import pandas as pd
 
-from sltcore import clock
-from sltcore.auth import Actor, check_write
+from sltcore import clock, privacy
+from sltcore.auth import Actor, check_write, require
 from sltcore.codec import to_text
 from sltcore.errors import ConflictError, Problem, ValidationError
-from sltcore.identity import mask_address, mask_id, mask_phone
 from sltcore.schema import AUDIT_TABLE, SYSTEM_KEYS, Field, Table, table
 from sltcore.validation import Lookup, clean_row, context_problems
 
@@ -89,6 +88,12 @@ def archive(store: Store, table_key: str, row_id: str, expected_version: int, ac
 
 def new_id(t: Table) -> str:
     return f"{t.id_prefix}-{secrets.token_hex(8)}"
+
+
+def audit_row(t: Table, row_id: str, action: str, actor: Actor, changes: Mapping[str, Any]) -> Row:
+    """One audit row; `changes` is {field: [before, after]} (masked), or what else the action
+    records (`reveal`: the fields shown)."""
+    return _audit(t, row_id, action, actor, changes)
 
 
 def _audit(t: Table, row_id: str, action: str, actor: Actor, changes: Mapping[str, Any]) -> Row:
@@ -169,9 +174,7 @@ def _check_version(t: Table, current: Row, expected: int) -> None:
 def _audit_text(f: Field, value: Any) -> str:
     """The audit log keeps who changed what, but never a full ID or phone number."""
     text = to_text(f, value)
-    if f.pii and text:
-        return {"id_number": mask_id, "phone": mask_phone, "address": mask_address}[f.pii](text)
-    return text
+    return privacy.mask(f.pii, text) if f.pii and text else text
 
 
 def prepare_updates(
@@ -234,6 +237,8 @@ def prepare_archive(
     lookup: Lookup,
 ) -> tuple[Row, Row]:
     _check_version(t, current, expected_version)
+    if not archived:
+        require(actor, "restore")  # bringing a row back is an administrator's decision
     check_write(actor, t, [current], lookup)
     if not archived and current.get("archived"):
         # A restored row must obey the rules a new one does (unique keys, 24 hours a day...).

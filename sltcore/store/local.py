@@ -238,6 +238,24 @@ class LocalStore(TransactionalWrites):
     def get(self, table_key: str, row_id: str) -> Row | None:
         return self._get(self._conn(), table(table_key), row_id)
 
+    def audit_for(self, row_ids: set[str]) -> pd.DataFrame:
+        """The audit rows about these rows (by the row_id index), oldest first: a profile's
+        history without reading the whole log."""
+        t = table(AUDIT_TABLE)
+        cols = ", ".join(_q(k) for k in t.keys)
+        ids = sorted(row_ids)
+        rows: list[tuple] = []
+        conn = self._conn()
+        for i in range(0, len(ids), _CHUNK):
+            part = ids[i : i + _CHUNK]
+            marks = ", ".join("?" * len(part))
+            rows += conn.execute(
+                f"SELECT rowid, {cols} FROM {_q(t.key)} WHERE row_id IN ({marks})", part
+            ).fetchall()
+        rows = [r[1:] for r in sorted(rows)]  # in the order they were written
+        columns = dict(zip(t.keys, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
+        return frame(t, columns or {k: [] for k in t.keys})
+
     def revision(self) -> str:
         return str(self._conn().execute("SELECT revision FROM _meta").fetchone()[0])
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from sltcore.auth import Actor
 from sltcore.errors import NotFoundError
 from sltcore.schema import AUDIT_TABLE, Table, table
-from sltcore.store.base import Row, prepare_append, prepare_archive, prepare_updates
+from sltcore.store.base import Row, audit_row, prepare_append, prepare_archive, prepare_updates
 from sltcore.validation import Lookup
 
 T = TypeVar("T")
@@ -126,6 +126,11 @@ class Transaction(ABC):
 
     def archive(self, table_key: str, row_id: str, expected_version: int) -> Row:
         return self.set_archived(table_key, {row_id: expected_version}, True)[0]
+
+    def note(self, table_key: str, row_id: str, action: str, detail: Mapping[str, Any]) -> None:
+        """An audit row for something done to a row without changing it (a full number
+        shown: `reveal`), in this action."""
+        self._audit([audit_row(table(table_key), row_id, action, self.actor, detail)])
 
 
 class TransactionalWrites:

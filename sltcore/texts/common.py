@@ -28,7 +28,7 @@ TEXTS = {
     "store.failed.title": ("数据存储需要设置", "The data storage needs setting up"),
     "sidebar.backend.failed": ("未能打开（原因见页面说明）", "could not open (see the page)"),
     "user.default": ("管理员", "Administrator"),
-    "sidebar.user_line": ("当前账号：{user}", "Signed in as: {user}"),
+    "sidebar.user_line": ("当前账号：{user}（{role}）", "Signed in as: {user} ({role})"),
     "sidebar.read_at": ("数据读取于 {time}", "Data read at {time}"),
     "sidebar.refresh": ("刷新数据", "Refresh data"),
     "outcome.pending": (

@@ -385,11 +385,13 @@ TEXTS = {
     "volunteers.archive.confirm": ("确认归档 {name}", "Archive {name}"),
     "volunteers.archived": ("已归档：{name}", "Archived: {name}"),
     "volunteers.record_link": ("为此人记录活动", "Record an activity"),
-    "volunteers.reveal": ("显示完整手机号", "Show the full phone number"),
+    "volunteers.reveal": ("显示完整号码", "Show the full numbers"),
     "volunteers.reveal.help": (
-        "用于联系志愿者本人或监护人。请勿截图、抄录或转发。",
-        "To call the volunteer or their guardian. Do not copy, screenshot or forward it.",
+        "用于联系志愿者本人或监护人。每次查看都会记入操作日志。请勿截图、抄录或转发。",
+        "To call the volunteer or their guardian. Each time is logged. Do not copy, "
+        "screenshot or forward it.",
     ),
+    "volunteers.reveal.hide": ("隐藏完整号码", "Hide the full numbers"),
     # --- 队伍 teams --------------------------------------------------------------------------
     "teams.title": ("队伍", "Teams"),
     "teams.intro": (

@@ -16,7 +16,7 @@ import streamlit as st
 from sltcore import clock, config, i18n
 from sltcore.auth import Actor
 from sltcore.errors import DeskError, OutcomeUnknown
-from sltcore.identity import mask_address, mask_id, mask_phone
+from sltcore.privacy import mask_frame
 from sltcore.schema import Table
 from sltcore.store import Store, open_store
 
@@ -90,10 +90,13 @@ def get_store() -> Store:
 
 
 def current_actor() -> Actor:
-    """The acting account. Until sign-in lands, the office's single admin account."""
+    """The acting account, as the sign-in gate of app.py set it for this session
+    (`sltcore.ui.signin`); with no accounts configured, the open desk's administrator."""
     actor = st.session_state.get("actor")
     if isinstance(actor, Actor):
         return actor
+    if config.accounts_section():  # never reached through app.py: the gate signs in first
+        st.stop()
     return Actor(config.default_user(), "admin", display_name=tr("user.default"))
 
 
@@ -123,8 +126,10 @@ def after_write() -> None:
 def show_error(err: BaseException) -> None:
     if isinstance(err, OutcomeUnknown):  # the sidebar offers to find out (shell.outcome_check)
         st.session_state.setdefault("unknown_outcomes", []).append(err.token)
-    if isinstance(err, DeskError):
-        st.error(err.message(lang()), icon=":material/warning:")
+    if isinstance(err, DeskError):  # may quote what people typed: shown as typed
+        from sltcore.ui.text import md_lines
+
+        st.error(md_lines(err.message(lang())), icon=":material/warning:")
     else:
         log.exception("unexpected error", exc_info=err)
         st.error(tr("error.unexpected"), icon=":material/warning:")
@@ -139,11 +144,6 @@ def attempt(fn: Callable[[], T]) -> T | None:
         return None
 
 
-def masked(df: pd.DataFrame, t: Table, actor: Actor | None = None) -> pd.DataFrame:
-    """ID, phone and address columns masked, always for display lists; raw only where needed."""
-    out = df.copy()
-    masks = {"id_number": mask_id, "phone": mask_phone, "address": mask_address}
-    for f in t.fields:
-        if f.pii and f.key in out.columns:
-            out[f.key] = out[f.key].map(lambda v, m=masks[f.pii]: m(v) if isinstance(v, str) else v)
-    return out
+def masked(df: pd.DataFrame, t: Table) -> pd.DataFrame:
+    """ID, phone and address columns as lists show them (`sltcore.privacy`)."""
+    return mask_frame(df, t)

@@ -17,11 +17,10 @@ import streamlit as st
 
 from sltcore import clock, i18n
 from sltcore.codec import TAG_SEP
-from sltcore.identity import mask_address, mask_id, mask_phone
+from sltcore.privacy import mask
 from sltcore.refs import sorted_options
 from sltcore.schema import Field, Table
 
-_MASKS = {"id_number": mask_id, "phone": mask_phone, "address": mask_address}
 KEEP = object()  # an edit form's empty PII box: keep the stored value
 
 
@@ -109,7 +108,7 @@ def field_input(
     helptext = _help(f, lang)
     value = None if _blank(value) else value
     if f.pii and editing:
-        shown = _MASKS[f.pii](value) if value else ""
+        shown = mask(f.pii, value) if value else ""
         typed = st.text_input(
             text,
             value="",

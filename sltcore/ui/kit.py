@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from sltcore.auth import Actor, can_see_full_ids
+from sltcore.auth import Actor, in_scope
 from sltcore.errors import ValidationError
 from sltcore.exports.report import csv_safe
+from sltcore.privacy import may_see
 from sltcore.refs import sorted_options
 from sltcore.schema import TABLE_BY_KEY, Table
 from sltcore.services import attendance
@@ -68,11 +69,9 @@ def is_empty(frames: Mapping[str, pd.DataFrame]) -> bool:
 
 
 def community_options(frames: Mapping[str, pd.DataFrame], actor: Actor) -> dict[str, str]:
-    """Communities the actor may write for: a coordinator only their own."""
+    """Communities the actor may write for: a coordinator only their own, a viewer none."""
     names = sorted_options(frames, "communities")
-    if actor.role == "coordinator":
-        return {k: v for k, v in names.items() if k in actor.communities}
-    return names
+    return {k: v for k, v in names.items() if in_scope(actor, k)}
 
 
 def query_id(name: str) -> str | None:
@@ -116,7 +115,7 @@ def volunteer_picker(
     longer live (archived meanwhile), so it stays visible and is refused by name on saving.
     """
     ids_key, q_key, pills_key = f"{key}.ids", f"{key}.q", f"{key}.pills"
-    id_digits = actor is not None and can_see_full_ids(actor)
+    id_digits = actor is not None and may_see(actor, "id_number", None)  # the one rule
 
     def _hits(query: str) -> list[str]:
         found = attendance.search(frames, query, id_digits=id_digits)
@@ -242,6 +241,24 @@ def table_view(
     return event
 
 
+def history_table(past: pd.DataFrame, key: str) -> None:
+    """A row's history (`sltcore.services.history`): when, who, what, before and after."""
+    table_view(
+        past,
+        {
+            "at": st.column_config.DatetimeColumn(tr("audit.col.at"), format="YYYY-MM-DD HH:mm"),
+            "actor": tr("audit.col.actor"),
+            "action": tr("audit.col.action"),
+            "record": tr("audit.col.record"),
+            "field": tr("audit.col.field"),
+            "before": tr("audit.col.before"),
+            "after": tr("audit.col.after"),
+        },
+        key=key,
+        height=min(400, 38 + 35 * len(past)),
+    )
+
+
 def show_form_error(err: BaseException) -> None:
     """A refusal of a one-row form lists each field and what to do, without the batch row
     numbers ("第1行") that mean nothing to someone filling one form; other errors as usual."""
@@ -254,7 +271,8 @@ def show_form_error(err: BaseException) -> None:
         where = t.field(p.field).label(lang()) if t and p.field and t.has(p.field) else ""
         body = p.zh if lang() == "zh" else p.en
         sep = "：" if lang() == "zh" else ": "
-        lines.append(f"- **{where}**{sep}{body}" if where else f"- {body}")
+        body = md(body)  # quotes what was typed (“…”已存在): shown as typed
+        lines.append(f"- **{md(where)}**{sep}{body}" if where else f"- {body}")
     st.error(f"**{tr('forms.refused')}**\n\n" + "\n".join(lines), icon=":material/warning:")
 
 

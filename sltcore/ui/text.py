@@ -4,21 +4,31 @@ Streamlit renders labels, captions and alert bodies as Markdown (links, images, 
 tags, `:emoji:` and `:color[...]` directives, `$…$` LaTeX). CommonMark lets a backslash
 make any ASCII punctuation literal, so every punctuation character of user text gets one;
 a name like `![](http://host/x.png)` then shows as typed and loads nothing.
+
+Streamlit's Markdown also turns bare addresses into links (GFM autolink literals: `http://`,
+`www.`, e-mail addresses), after escapes are read. An invisible WORD JOINER (U+2060) inside
+`://`, after `www` and after `@` keeps a typed address plain text; it shows nothing.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
 _PUNCT = frozenset(string.punctuation)
 
 
+JOINER = "\u2060"  # WORD JOINER: invisible, breaks the autolinker's patterns
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+
+
 def md(text: Any) -> str:
-    """`text` as Markdown that renders exactly as typed (line breaks kept)."""
+    """`text` as Markdown that renders exactly as typed (line breaks kept), never a link."""
     if text is None:
         return ""
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in str(text))
+    plain = _AUTOLINK.sub(JOINER, str(text))
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in plain)
 
 
 def md_lines(text: Any) -> str:

@@ -287,10 +287,12 @@ def test_reveal_the_full_phone_number_on_the_profile(server, page, shoot, sample
     page.goto(f"{server.url}/volunteers?vol={person['id']}")
     settle(page)
     assert person["mobile"] not in page.content(), "hidden until asked for"
-    page.get_by_text("显示完整手机号").click()
+    page.get_by_role("button", name="显示完整号码").click()
     settle(page)
     page.get_by_text(person["mobile"]).wait_for()
     shoot(page, "profile-reveal")
+    log = sample_data.read("audit_log")
+    assert (log[log["row_id"] == person["id"]]["action"] == "reveal").any(), "it is logged"
 
 
 def test_the_volunteer_list_downloads_a_formula_safe_csv(server, page, shoot, sample_data):

@@ -1,0 +1,158 @@
+"""What is masked for whom: the ONE rule every page, export, PDF and the audit log asks.
+
+《志愿服务记录办法》 keeps volunteers' personal data confidential. Personal numbers (ID, phone,
+address: the fields with `pii` in the schema) are shown masked everywhere: lists, profiles,
+exports, certificates, the audit log. A full number is shown only when someone allowed to see
+it asks for it, and that request is itself logged (`reveal`, one audit row per person, one
+transaction):
+
+| role        | ID number | phone, address                 |
+| ----------- | --------- | ------------------------------ |
+| admin       | on request | on request                    |
+| coordinator | never     | on request, own communities only |
+| viewer      | never     | never                          |
+
+Exports hold masked numbers unless an administrator asks for full ones (`export_value`), which
+is logged the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sltcore import auth
+from sltcore.auth import Actor
+from sltcore.errors import NotFoundError, PermissionDenied
+from sltcore.identity import mask_address, mask_id, mask_phone
+from sltcore.schema import Field, Pii, Table, table
+
+if TYPE_CHECKING:  # the store's write path asks `mask` too: no import cycle at run time
+    from sltcore.store.base import Store
+    from sltcore.store.transaction import Transaction
+
+MASKS = {"id_number": mask_id, "phone": mask_phone, "address": mask_address}
+PII_KINDS: tuple[Pii, ...] = ("id_number", "phone", "address")
+
+
+def mask(pii: Pii, value: Any) -> Any:
+    """`value` as lists and exports show it to everyone: masked (blank stays blank)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return value
+    text = str(value)
+    return MASKS[pii](text) if text else text
+
+
+def may_see(actor: Actor, pii: Pii, community_id: Any) -> bool:
+    """THE rule: may `actor` see the full `pii` number of a person of `community_id`?"""
+    if actor.role == "admin":
+        return True
+    if actor.role == "coordinator":
+        return pii != "id_number" and community_id in actor.communities
+    return False
+
+
+def community_of(t: Table, row: Mapping[str, Any]) -> Any:
+    return row.get(t.community_field) if t.community_field else None
+
+
+def revealable(actor: Actor, t: Table, row: Mapping[str, Any]) -> list[str]:
+    """The fields of `row` whose full value `actor` may ask to see (non-empty ones)."""
+    where = community_of(t, row)
+    return [
+        f.key for f in t.user_fields if f.pii and row.get(f.key) and may_see(actor, f.pii, where)
+    ]
+
+
+def shown(t: Table, row: Mapping[str, Any], key: str) -> Any:
+    """The value a page shows for one field of `row` (masked when it is personal data)."""
+    f = t.field(key)
+    return mask(f.pii, row.get(key)) if f.pii else row.get(key)
+
+
+def mask_frame(df: pd.DataFrame, t: Table) -> pd.DataFrame:
+    """Every personal column of `df` (a frame of `t`) masked: how lists show them."""
+    out = df.copy()
+    for f in t.fields:
+        if f.pii and f.key in out.columns:
+            out[f.key] = out[f.key].map(lambda v, p=f.pii: mask(p, v))
+    return out
+
+
+def _log_reveals(
+    tx: Transaction, t: Table, rows: Sequence[Mapping[str, Any]], fields: Sequence[str], why: str
+) -> None:
+    for row in rows:
+        tx.note(t.key, str(row["id"]), "reveal", {"fields": list(fields), "why": why})
+
+
+def reveal(
+    store: Store, actor: Actor, table_key: str, row_id: str, fields: Iterable[str]
+) -> dict[str, Any]:
+    """The full values of `fields` of one row, for someone allowed to see them; the request is
+    logged (an audit row `reveal` naming the fields) in one transaction, and refused
+    (PermissionDenied, nothing logged) for a field the rule keeps from `actor`."""
+    t = table(table_key)
+    wanted = list(dict.fromkeys(fields))
+    for key in wanted:
+        if not t.field(key).pii:
+            raise ValueError(f"{table_key}.{key} is not personal data")
+
+    def write(tx: Transaction) -> dict[str, Any]:
+        row = tx.get(table_key, row_id)
+        if row is None:
+            raise NotFoundError(table_key, row_id)
+        where = community_of(t, row)
+        for key in wanted:
+            if not may_see(actor, t.field(key).pii, where):  # type: ignore[arg-type]
+                raise _denied(actor, t.field(key))
+        _log_reveals(tx, t, [row], wanted, "view")
+        return {k: row.get(k) for k in wanted}
+
+    return store.transact(actor, write)
+
+
+def _denied(actor: Actor, f: Field) -> PermissionDenied:
+    if actor.role == "coordinator" and f.pii != "id_number":
+        return PermissionDenied(
+            f"只能查看自己负责的社区居民的完整{f.zh}。",
+            f"You can only see the full {f.en.lower()} of your own communities' people.",
+        )
+    return PermissionDenied(
+        f"当前账号不能查看完整的{f.zh}。", f"Your account cannot see the full {f.en.lower()}."
+    )
+
+
+def export_frame(
+    store: Store | None,
+    actor: Actor,
+    table_key: str,
+    df: pd.DataFrame,
+    full: bool = False,
+) -> pd.DataFrame:
+    """`df` (rows of `table_key` with their ids) as an export holds it: personal columns
+    masked, unless an administrator asks for `full` numbers, which logs one `reveal` row per
+    person exported, in one transaction, before the file is made (PermissionDenied for anyone
+    else, nothing logged)."""
+    t = table(table_key)
+    if not full:
+        return mask_frame(df, t)
+    auth.require(actor, "export_full")
+    if store is None:
+        raise ValueError("a full export is logged: give the store")
+    fields = [f.key for f in t.fields if f.pii and f.key in df.columns]
+    rows = df[["id"]].to_dict("records")
+    store.transact(actor, lambda tx: _log_reveals(tx, t, rows, fields, "export"))
+    return df.copy()
+
+
+def reveal_fields(changes: str | None) -> list[str]:
+    """The fields a `reveal` audit row names (for the history pages)."""
+    try:
+        data = json.loads(changes or "{}")
+    except ValueError:
+        return []
+    return list(data.get("fields", [])) if isinstance(data, dict) else []
