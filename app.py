@@ -67,6 +67,24 @@ pages = {
             icon=":material/database:",
             url_path="overview",
         ),
+        st.Page(
+            "app_pages/import_data.py",
+            title=tr("nav.import"),
+            icon=":material/upload_file:",
+            url_path="import",
+        ),
+        st.Page(
+            "app_pages/export_data.py",
+            title=tr("nav.export"),
+            icon=":material/download:",
+            url_path="export",
+        ),
+        st.Page(
+            "app_pages/health.py",
+            title=tr("nav.health"),
+            icon=":material/health_and_safety:",
+            url_path="health",
+        ),
     ],
 }
 

@@ -26,8 +26,8 @@ TEXTS = {
     "import.step.commit": ("④ 试导入，再导入", "④ Dry run, then import"),
     "import.table": ("导入什么数据", "What to import"),
     "import.expected": (
-        "表格里可以有这些列（带*的必须有；列的顺序、多余的列、表头上方的标题行都没关系）：{columns}",
-        "The file may have these columns (* required; order, extra columns and title rows "
+        "表格里可以有这些列（带\\*的必须有；列的顺序、多余的列、表头上方的标题行都没关系）：{columns}",
+        "The file may have these columns (\\* required; order, extra columns and title rows "
         "above the header do not matter): {columns}",
     ),
     "import.template": ("下载空白模板", "Download a blank template"),
@@ -67,6 +67,11 @@ TEXTS = {
     ),
     "import.none": ("（不填）", "(none)"),
     "import.notes": ("说明（{count}条）", "Notes ({count})"),
+    "import.fix_first": (
+        "先解决上面标红的问题（例如在“统一填写”中选好日期），这里就会列出每一行的检查结果。",
+        "Solve the problem marked in red above first (e.g. fill in “Same for every row”); "
+        "every row's check then appears here.",
+    ),
     "import.previewing": ("正在检查每一行…", "Checking every row…"),
     "import.count.ok": ("可导入", "To import"),
     "import.count.refused": ("有问题", "Refused"),
@@ -106,6 +111,9 @@ TEXTS = {
         "Checks everything as the import would, against the data as it is now, and saves nothing.",
     ),
     "import.dry.running": ("正在试导入…", "Dry run…"),
+    "import.dry.done": ("试导入完成，没有保存", "Dry run done, nothing saved"),
+    "import.commit.done": ("导入完成", "Import done"),
+    "import.progress.done": ("完成", "Done"),
     "import.dry.ok": (
         "试导入通过，没有保存任何内容。确认无误后点“导入”。",
         "The dry run passed and saved nothing. Press Import when ready.",
@@ -172,6 +180,15 @@ TEXTS = {
         "和操作日志都原样恢复。",
         "Choose a workbook exported with full ID numbers. It restores only into an empty "
         "store, with ids, versions, archived rows and the audit log as they were.",
+    ),
+    "export.restore.not_empty": (
+        "当前数据库里已有数据，不能在这里恢复（恢复只能进入空的数据库，以免新旧数据混在一起）。"
+        "请在服务器上为 SLT_DB 指定一个新文件（或新建一个空的 Google 表格），再来恢复；"
+        "一次中断的恢复可以用命令 python -m sltcore restore 文件.xlsx 继续。",
+        "This store already holds data, so a backup cannot be restored here (only into an "
+        "empty store, so old and new data never mix). Point SLT_DB to a new file (or create "
+        "an empty Google Sheet) on the server first; an interrupted restore continues with "
+        "`python -m sltcore restore FILE.xlsx`.",
     ),
     "export.restore.file": ("备份文件（.xlsx）", "Backup file (.xlsx)"),
     "export.restore.col.table": ("数据表", "Table"),
