@@ -107,6 +107,12 @@ def test_month_only_birth_dates_take_the_day_from_the_id_number(desk):
     notes = [n.message("zh") for r in result.rows for n in r.notes]
     assert notes[0].startswith("第4行，D列“出生年月”：只写了年月") and "身份证号" in notes[0]
     assert notes[1].startswith("第5行，D列“出生年月”") and "按当月1日" in notes[1]
+    many = run(desk, fx.register_xlsx(fx.people(8), birth="month"), dry_run=True)
+    report = imports.report_text(many)
+    assert (
+        "D列“出生年月”：8行只写了年月，已按身份证号中的出生日期记录（第4、5、6、7、8…行" in report
+    )
+    assert len(imports.report_rows(many)) == 8 + 3, "the CSV report: every row"
 
 
 def test_id_numbers_typed_as_numbers_are_refused_naming_row_and_column(desk):
@@ -133,9 +139,12 @@ def test_phone_numbers_typed_as_numbers_are_fine(desk):
 
 def test_a_community_merged_down_its_rows_fills_every_row(desk):
     persons = fx.people(4, community="北三里")
-    result = run(desk, fx.register_xlsx(persons, merge_community=True))
+    result = run(desk, fx.register_xlsx(persons, merge_community=True, blank_after=[2]))
     assert not result.failed, messages(result)
     assert set(desk.read("volunteers")["community_id"]) == {"com-3"}
+    assert result.skipped[0].row == 6 and result.skipped[0].problems[0].zh == "空行", (
+        "a blank row inside the merged block is still blank"
+    )
     assert any("合并单元格" in n.zh and n.column == "G" for n in result.prepared.notes)
 
 

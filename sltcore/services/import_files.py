@@ -52,6 +52,14 @@ class Sheet:
     merged: list[Merged] = field(default_factory=list)
     hidden: bool = False
 
+    def own(self, i: int) -> list[Any]:
+        """Row i's cells, without the values a merged block filled into it from above."""
+        out = list(self.rows[i])
+        for m in self.merged:
+            if m.first_row < i <= m.last_row and m.first_col < len(out):
+                out[m.first_col] = None
+        return out
+
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)

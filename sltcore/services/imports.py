@@ -87,6 +87,8 @@ class ImportProblem:
     header: str | None  # the header cell as written in the file
     zh: str
     en: str
+    # notes of one kind (the same change on many rows) are summed up in the text report
+    group: tuple[str, str] | None = None  # (zh, en) of the summary, "{n}" rows
 
     def where(self, lang: str = "zh") -> str:
         parts = []
@@ -344,7 +346,7 @@ def prepare(source: SourceFile, settings: Settings) -> Prepared:
         cells = sheet.rows[i]
         number = i + 1
         raw = {c.target: cells[c.index] for c in columns if c.target}
-        if all(blank(v) for v in cells):
+        if all(blank(v) for v in sheet.own(i)):  # blank but for a merged block's value
             skipped.append(_skip(number, raw, "空行", "blank row"))
         elif _is_total(cells):
             after_total = True
@@ -447,10 +449,18 @@ def _read_row(
             day = identity.id_birth_date(from_id)
             zh = f"只写了年月（{value}），按身份证号中的出生日期记为{day:%Y-%m-%d}"
             en = f"year and month only ({value}): the ID number's birth date {day:%Y-%m-%d} is used"
+            group = (
+                "{n}行只写了年月，已按身份证号中的出生日期记录",
+                "{n} rows give year and month only: the ID number's birth date is used",
+            )
         else:
             zh = f"只写了年月（{value}），按当月1日记为{day:%Y-%m-%d}"
             en = f"year and month only ({value}): recorded as the 1st, {day:%Y-%m-%d}"
-        row.notes.append(_at(number, col, zh, en))
+            group = (
+                "{n}行只写了年月，已按当月1日记录",
+                "{n} rows give year and month only: recorded as the 1st",
+            )
+        row.notes.append(replace(_at(number, col, zh, en), group=group))
         row.cells[f.key] = day
     return row
 
@@ -1069,7 +1079,7 @@ def report_text(result: Result, lang: str = "zh") -> str:
         ("已有相同记录（跳过）" if zh else "Already stored (skipped)",
          [x for r in result.duplicates for x in r.problems]),
         ("跳过的行" if zh else "Skipped rows", [x for r in result.skipped for x in r.problems]),
-        ("说明" if zh else "Notes", [*p.notes, *(x for r in result.rows for x in r.notes)]),
+        ("说明" if zh else "Notes", [*p.notes, *_grouped(result, lang)]),
     ]  # fmt: skip
     for title, items in sections:
         if items:
@@ -1077,6 +1087,30 @@ def report_text(result: Result, lang: str = "zh") -> str:
             lines.append(f"{title}（{len(items)}）：" if zh else f"{title} ({len(items)}):")
             lines.extend(x.message(lang) for x in items)
     return "\n".join(lines)
+
+
+def _grouped(result: Result, lang: str) -> list[ImportProblem]:
+    """Row notes, the same change on more than 3 rows said once (the CSV report lists each)."""
+    notes = [x for r in result.rows for x in r.notes]
+    out: list[ImportProblem] = []
+    groups: dict[tuple, list[ImportProblem]] = {}
+    for x in notes:
+        if x.group is None:
+            out.append(x)
+        else:
+            groups.setdefault((x.column, x.header, x.group), []).append(x)
+    for (column, header, (zh, en)), items in groups.items():
+        if len(items) <= 3:
+            out.extend(items)
+            continue
+        rows = [str(x.row) for x in items[:5]]
+        more = "…" if len(items) > 5 else ""
+        out.append(ImportProblem(
+            None, column, header,
+            zh.format(n=len(items)) + f"（第{'、'.join(rows)}{more}行，每行见导入报告）",
+            en.format(n=len(items)) + f" (rows {', '.join(rows)}{more}; each in the report)",
+        ))  # fmt: skip
+    return out
 
 
 def report_rows(result: Result, lang: str = "zh") -> pd.DataFrame:
