@@ -48,10 +48,12 @@ class Person:
         n = next(_seq)
         if not self.mobile:
             self.mobile = f"137{n:08d}"
-        if not self.id_number:
+        while not self.id_number or self.id_number.endswith("X"):
+            # a check character X cannot be typed as a number: keep every fixture's IDs digits
             self.id_number = make_id_number(
                 "110105", self.birth, n, "F" if self.sex == "女" else "M"
             )
+            n = next(_seq)
 
 
 def people(n: int, community: str = "幸福一村") -> list[Person]:

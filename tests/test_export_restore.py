@@ -346,3 +346,27 @@ def test_a_sheet_is_backed_up_as_a_complete_workbook(sheets_emulator, tmp_path):
     assert path.suffix == ".xlsx"
     data = restore.read_backup(path.read_bytes(), path.name)
     assert data.counts["communities"] == 7
+
+
+def test_an_exported_csv_imports_into_another_desk_as_typed(filled, tmp_path):
+    """The CSV's formula guard (a leading ') is taken off again on import: `=1+1` typed into a
+    note arrives as `=1+1` in the other desk, not as `'=1+1`."""
+    from sltcore.services import imports
+    from sltcore.services.import_files import read_file
+
+    data = workbook.export_csv(filled, SYSTEM, "volunteers", unmasked=True)
+    other = LocalStore(tmp_path / "other.db")
+    demo.load_reference(other)  # the same communities (com-1 ... com-7)
+    organisations = filled.read("organisations", include_archived=True)
+    other.append("organisations", restore.stored_rows(filled)["organisations"], SYSTEM)
+    assert len(other.read("organisations")) == len(organisations)
+    prepared = imports.prepare(read_file(data, "志愿者.csv"), imports.Settings("volunteers"))
+    assert {c.header for c in prepared.columns if c.target is None} >= {"编号", "创建时间", "版本"}
+    result = imports.run(other, prepared, SYSTEM)
+    assert result.imported == 40, imports.report_text(result)
+    mine = filled.read("volunteers").set_index("id_number")
+    theirs = other.read("volunteers").set_index("id_number")
+    for key in ("name", "mobile", "notes", "skills", "community_id", "membership"):
+        assert list(theirs.loc[mine.index, key].fillna("")) == list(mine[key].fillna("")), key
+    assert set(TRICKY) <= set(theirs["notes"])
+    other.close()
