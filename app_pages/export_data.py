@@ -10,8 +10,9 @@ from sltcore import clock, i18n
 from sltcore.exports import workbook
 from sltcore.schema import TABLES, table
 from sltcore.services import restore
-from sltcore.ui import after_write, attempt, current_actor, get_store, lang, show_error, tables, tr
+from sltcore.ui import after_write, current_actor, get_store, lang, tables, tr
 from sltcore.ui.forms import lang_key
+from sltcore.ui.safe import attempt, md, show_error
 
 store = get_store()
 actor = current_actor()
@@ -78,7 +79,7 @@ else:
     gen = st.session_state.get("export.restore.gen", 0)
     upload = st.file_uploader(tr("export.restore.file"), type=["xlsx"], key=f"export.restore.{gen}")
     if upload is not None:
-        backup = attempt(lambda: restore.read_backup(upload.getvalue(), upload.name))
+        backup = attempt(lambda: restore.read_backup(upload.getvalue(), upload.name), lg)
         if backup is not None:
             counts = pd.DataFrame(
                 {
@@ -88,7 +89,8 @@ else:
             )
             st.dataframe(counts, hide_index=True, width="content")
             when = backup.meta.get("exported_at", "")
-            st.caption(tr("export.restore.meta", when=when, backend=backup.meta.get("backend")))
+            backend = md(backup.meta.get("backend"))
+            st.caption(tr("export.restore.meta", when=md(when), backend=backend))
             if st.button(tr("export.restore.button"), type="primary", key="export.restore.go"):
                 with st.status(tr("export.restore.running"), expanded=True) as status:
                     bar = st.progress(0.0)
@@ -98,7 +100,7 @@ else:
                         )
                     except Exception as err:
                         status.update(label=tr("export.restore.failed"), state="error")
-                        show_error(err)
+                        show_error(err, lg)
                     else:
                         after_write()
                         total = i18n.fmt_number(sum(written.values()), lg, 0)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from sltcore.schema import table
 from sltcore.services import imports
-from sltcore.ui import attempt, current_actor, get_store, lang, tr
+from sltcore.ui import current_actor, get_store, lang, tr
 from sltcore.ui.forms import lang_key
 from sltcore.ui.importer import (
     PAGE_OF,
@@ -24,7 +24,7 @@ from sltcore.ui.importer import (
     writable_tables,
 )
 from sltcore.ui.kit import load_frames
-from sltcore.ui.safe import md
+from sltcore.ui.safe import attempt, md
 
 store = get_store()
 frames = load_frames()
@@ -98,10 +98,10 @@ header_row = st.number_input(
     key=f"{base}.{sheet_name}.header",
     help=tr("import.header_row.help"),
 )
-with st.expander(tr("import.head", sheet=sheet_name), expanded=found is None):
+with st.expander(tr("import.head", sheet=md(sheet_name)), expanded=found is None):
     st.dataframe(sheet_head(sheet), width="stretch")
 settings = imports.Settings(key, sheet_name, int(header_row))
-auto = attempt(lambda: imports.prepare(source, settings))
+auto = attempt(lambda: imports.prepare(source, settings), lg)
 if auto is None:
     st.stop()
 st.markdown(f"**{tr('import.mapping')}**")
@@ -110,7 +110,7 @@ mapping = mapping_inputs(auto, f"{base}.{sheet_name}.{header_row}", lg)
 with_mapping = imports.prepare(source, imports.Settings(key, sheet_name, int(header_row), mapping))
 defaults = default_inputs(with_mapping, frames, actor, base, lg)
 settings = imports.Settings(key, sheet_name, int(header_row), mapping, defaults)
-prepared = attempt(lambda: imports.prepare(source, settings))
+prepared = attempt(lambda: imports.prepare(source, settings), lg)
 if prepared is None:
     st.stop()
 for problem in prepared.problems:
@@ -128,7 +128,7 @@ cache_key = (base, sheet_name, int(header_row), tuple(sorted(mapping.items())),
 cached = st.session_state.get("import.preview")
 if cached is None or cached[0] != cache_key:
     with st.spinner(tr("import.previewing")):
-        result = attempt(lambda: imports.preview(store, prepared, actor))
+        result = attempt(lambda: imports.preview(store, prepared, actor), lg)
     if result is None:
         st.stop()
     st.session_state["import.preview"] = (cache_key, result)

@@ -184,6 +184,15 @@ def _run_import(args: argparse.Namespace, store: Store, actor: Actor) -> int:
     result = imports.run(store, prepared, actor, dry_run=args.dry_run,
                          skip_invalid=args.skip_invalid)  # fmt: skip
     print(imports.report_text(result, lang))
+    if result.blocked:
+        print(
+            "\n提示：文件缺少的列可以用 --default 字段=值 为所有行统一填写（如 --default "
+            "registered_on=2026-03-05），认错的列用 --map 列=字段 改正（如 --map D=mobile）。"
+            if lang == "zh"
+            else "\nHint: give a missing column one value for every row with --default "
+            "FIELD=VALUE (e.g. --default registered_on=2026-03-05); correct a column with --map "
+            "COL=FIELD (e.g. --map D=mobile)."
+        )
     return 1 if result.failed else 0
 
 

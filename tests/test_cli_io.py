@@ -76,6 +76,15 @@ def test_refused_rows_exit_1_and_nothing_is_written(db, tmp_path, capsys):
     assert "row 5, column F“联系电话”: a mobile number has 11 digits" in capsys.readouterr().out
 
 
+def test_a_file_without_a_required_column_says_how_to_give_it(db, tmp_path, capsys):
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(fx.register_xlsx(fx.people(2)))
+    assert main(["import", str(path), "--table", "volunteers"]) == 1
+    out = capsys.readouterr().out
+    assert "文件中没有“注册日期”这一列（必填）" in out and "--default 字段=值" in out
+    assert count(db, "volunteers") == 0
+
+
 def test_import_with_a_corrected_column_and_sheet(db, tmp_path, capsys):
     rows = [["姓名", "性别", "手机", "家庭电话", "社区", "类别"],
             ["王芳", "女", "021-1234", "13912345670", "幸福一村", "居民"]]  # fmt: skip

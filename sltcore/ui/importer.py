@@ -24,9 +24,9 @@ from sltcore.schema import Table, import_targets, table, target_label
 from sltcore.services import imports
 from sltcore.services.import_files import SourceFile, blank
 from sltcore.store.base import Store
-from sltcore.ui import after_write, lang, show_error, tr
+from sltcore.ui import after_write, lang, tr
 from sltcore.ui.kit import safe_csv
-from sltcore.ui.safe import md
+from sltcore.ui.safe import md, show_error
 
 STATE = "import"
 PREVIEW_ROWS = 2000  # rows drawn in the preview table at once (all are checked)
@@ -58,7 +58,7 @@ def read_upload(uploaded: Any) -> tuple[SourceFile, str] | None:
     try:
         return _read(data, uploaded.name), hashlib.sha256(data).hexdigest()[:16]
     except DeskError as err:
-        show_error(err)
+        show_error(err, lang())
         return None
 
 
@@ -101,7 +101,7 @@ def mapping_inputs(prepared: imports.Prepared, key: str, lg: str) -> dict[int, s
     out = {c.index: c.target for c in prepared.columns}
     grid = st.columns(3)
     for n, c in enumerate(shown):
-        label = tr("import.col", letter=c.letter, header=c.header or "—")
+        label = tr("import.col", letter=c.letter, header=md(c.header or "—"))
         with grid[n % 3]:
             chosen = st.selectbox(
                 label,
@@ -263,7 +263,7 @@ def run_with_progress(
                                  skip_invalid=skip_invalid, progress=progress)  # fmt: skip
         except DeskError as err:
             status.update(label=tr("import.failed"), state="error")
-            show_error(err)
+            show_error(err, lang())
             return None
         bar.progress(1.0, text=tr("import.progress.done"))
         failed = result.failed and not result.committed and not result.skipped_invalid
