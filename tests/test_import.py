@@ -303,6 +303,21 @@ def test_both_backends(contract_store):
     assert again.imported == 0 and len(again.duplicates) == 3
 
 
+def test_an_import_too_large_for_one_sheets_request_is_refused_whole(sheets_emulator, monkeypatch):
+    from tests.conftest import make_gsheets_store
+
+    sheets_emulator.clear_faults()
+    sheet = make_gsheets_store(sheets_emulator)
+    demo.load_reference(sheet)
+    data = fx.register_xlsx(fx.people(40))
+    monkeypatch.setattr(imports, "SHEETS_IMPORT_BYTES", 40_000)
+    with pytest.raises(imports.DeskError) as err:
+        run(sheet, data)
+    assert "超过 Google 表格一次保存的上限" in err.value.zh and "每份不超过约" in err.value.zh
+    assert sheet.read("volunteers").empty
+    assert run(sheet, fx.register_xlsx(fx.people(8))).imported == 8, "a smaller file goes"
+
+
 def test_a_coordinator_imports_only_into_their_communities(desk):
     coord = Actor("coord1", "coordinator", ("com-1",))
     mine, theirs = fx.people(2, "幸福一村"), fx.people(1, "北三里")

@@ -45,7 +45,7 @@ from sltcore.schema import (
 )
 from sltcore.services.import_files import ImportFileError, Sheet, SourceFile, blank, read_file
 from sltcore.store.base import Row, Store
-from sltcore.store.sheets_cells import column_letter
+from sltcore.store.sheets_cells import column_letter, row_data, to_cell
 from sltcore.store.transaction import Transaction
 from sltcore.validation import Lookup, clean_field, clean_row, context_problems
 
@@ -65,6 +65,10 @@ IMPORT_TABLES = ("volunteers", "teams", "team_members", "organisations", "events
                  "service_records")  # fmt: skip
 HEADER_SCAN = 30  # rows searched for the header
 CHUNK = 500  # rows per append inside the one transaction (for the progress bar)
+# On a Google Sheet one transaction is one batchUpdate request, and Google refuses a request
+# body over 10 MB (as public error reports quote): an import larger than this estimate of its
+# cells and audit rows is refused before anything is sent, saying how to split the file.
+SHEETS_IMPORT_BYTES = 9_500_000  # estimated; the estimate runs ~10% above the real body
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "总合计", "总数", "total", "subtotal", "sum")
 NOTE_PREFIXES = ("注", "说明", "备注：", "备注:", "制表", "填表", "审核", "填报", "note")
 Progress = Callable[[float, str], Any]
@@ -909,6 +913,19 @@ def preview(store: Store, prepared: Prepared, actor: Actor, progress: Progress =
 # --- 3. the one transaction ------------------------------------------------------------------
 
 
+def _payload(t: Table, rows: list[ImportRow]) -> int:
+    """The size of the request body that appends `rows`, as the Sheets backend encodes cells
+    (`sheets_cells.row_data`), with their system fields and audit rows (about 900 bytes)."""
+    system = 400  # id, times, authors, version, archived
+    audit = 900
+    return sum(
+        len(json.dumps(row_data([to_cell(f, (r.values or {}).get(f.key)) for f in t.user_fields])))
+        + system
+        + audit
+        for r in rows
+    )
+
+
 class ImportRefused(DeskError):
     """Rows were refused and the batch was not to be split: nothing was written."""
 
@@ -944,6 +961,7 @@ def run(
     back. Returns the result (also when refused: `committed` is False, nothing was written).
     """
     t = prepared.table
+    budget = SHEETS_IMPORT_BYTES if getattr(store, "backend", "") == "gsheets" else None
 
     def action(tx: Transaction) -> Result:
         result = evaluate(prepared, _TxView(tx), actor, lambda x, s: progress(x * 0.6, s))
@@ -954,6 +972,16 @@ def run(
         accepted = result.accepted
         if not accepted:
             raise _DryRun(result)  # nothing to write: leave the store (and its revision) alone
+        if budget is not None and (size := _payload(t, accepted)) > budget:
+            per_file = max(1, len(accepted) * budget // size)
+            mb = f"{size / 1e6:.1f}"
+            raise DeskError(
+                f"这批数据（{len(accepted)}行，约{mb} MB）超过 Google 表格一次保存的上限"
+                f"（约10 MB），没有导入：请把文件分成几份，每份不超过约{per_file}行，再分别导入",
+                f"this batch ({len(accepted)} rows, about {mb} MB) is more than a Google Sheet "
+                f"takes in one save (about 10 MB); nothing was imported: split the file into "
+                f"parts of at most about {per_file} rows",
+            )
         for start in range(0, len(accepted), CHUNK):
             chunk = accepted[start : start + CHUNK]
             try:
