@@ -15,6 +15,7 @@ from sltcore.ui.importer import (
     duplicate_links,
     expected_columns,
     mapping_inputs,
+    prepare,
     preview_table,
     read_upload,
     report_button,
@@ -100,17 +101,15 @@ header_row = st.number_input(
 )
 with st.expander(tr("import.head", sheet=md(sheet_name)), expanded=found is None):
     st.dataframe(sheet_head(sheet), width="stretch")
-settings = imports.Settings(key, sheet_name, int(header_row))
-auto = attempt(lambda: imports.prepare(source, settings), lg)
+auto = prepare(source, digest, imports.Settings(key, sheet_name, int(header_row)))
 if auto is None:
     st.stop()
 st.markdown(f"**{tr('import.mapping')}**")
 st.caption(tr("import.mapping.help"))
 mapping = mapping_inputs(auto, f"{base}.{sheet_name}.{header_row}", lg)
-with_mapping = imports.prepare(source, imports.Settings(key, sheet_name, int(header_row), mapping))
-defaults = default_inputs(with_mapping, frames, actor, base, lg)
+defaults = default_inputs(t, mapping, frames, actor, base, lg)
 settings = imports.Settings(key, sheet_name, int(header_row), mapping, defaults)
-prepared = attempt(lambda: imports.prepare(source, settings), lg)
+prepared = prepare(source, digest, settings)
 if prepared is None:
     st.stop()
 for problem in prepared.problems:

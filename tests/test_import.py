@@ -15,8 +15,6 @@ from sltcore.services.import_files import ImportFileError, read_file
 from tests import import_fixtures as fx
 from tests.helpers import TxSpy, dump
 
-MOD = imports
-
 
 @pytest.fixture
 def desk(store):

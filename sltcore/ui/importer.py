@@ -24,6 +24,7 @@ from sltcore.schema import Table, import_targets, table, target_label
 from sltcore.services import imports
 from sltcore.services.import_files import SourceFile, blank
 from sltcore.store.base import Store
+from sltcore.store.sheets_cells import column_letter
 from sltcore.ui import after_write, lang, tr
 from sltcore.ui.kit import safe_csv
 from sltcore.ui.safe import md, show_error
@@ -86,7 +87,7 @@ def template_button(t: Table, lg: str) -> None:
 def sheet_head(sheet: Any, rows: int = 8) -> pd.DataFrame:
     """The first rows of the sheet as they are, row numbers and column letters shown."""
     width = sheet.width
-    letters = [imports.Column(i, "", None).letter for i in range(width)]
+    letters = [column_letter(i) for i in range(width)]
     data = [["" if blank(v) else str(v) for v in r] for r in sheet.rows[:rows]]
     df = pd.DataFrame(data, columns=letters[: len(data[0])] if data else letters)
     df.index = range(1, len(df) + 1)
@@ -114,13 +115,40 @@ def mapping_inputs(prepared: imports.Prepared, key: str, lg: str) -> dict[int, s
     return out
 
 
+def prepare(source: SourceFile, digest: str, settings: imports.Settings) -> imports.Prepared | None:
+    """`imports.prepare`, remembered for the session by file and settings: a rerun (any click
+    on the page) does not read 5,000 rows again. Errors become messages."""
+    key = (
+        digest,
+        settings.table,
+        settings.sheet,
+        settings.header_row,
+        tuple(sorted((settings.mapping or {}).items())) if settings.mapping is not None else None,
+        tuple(sorted((k, str(v)) for k, v in settings.defaults.items())),
+    )
+    memo: dict = st.session_state.setdefault(f"{STATE}.prepared", {})
+    if key not in memo:
+        try:
+            memo[key] = imports.prepare(source, settings)
+        except DeskError as err:
+            show_error(err, lang())
+            return None
+        while len(memo) > 4:
+            memo.pop(next(iter(memo)))
+    return memo[key]
+
+
 def default_inputs(
-    prepared: imports.Prepared, frames: dict[str, pd.DataFrame], actor: Actor, key: str, lg: str
+    t: Table,
+    mapping: dict[int, str | None],
+    frames: dict[str, pd.DataFrame],
+    actor: Actor,
+    key: str,
+    lg: str,
 ) -> dict[str, Any]:
     """A value for every row, for required fields the file has no column for (and the
     community, which many sheets of one community leave out)."""
-    t = prepared.table
-    mapped = {c.target.partition(".")[0] for c in prepared.columns if c.target}
+    mapped = {target.partition(".")[0] for target in mapping.values() if target}
     wanted = [f for f in t.user_fields if f.key not in mapped and
               ((f.required and f.default is None) or f.key == t.community_field)]  # fmt: skip
     if not wanted:
@@ -274,7 +302,3 @@ def run_with_progress(
     if result.committed:
         after_write()
     return result
-
-
-def targets_label(t: Table, target: str | None, lg: str) -> str:
-    return tr("import.col.skip") if not target else target_label(t, target, lg)
