@@ -116,6 +116,30 @@ pages = {
         *(
             [
                 st.Page(
+                    "app_pages/import_data.py",
+                    title=tr("nav.import"),
+                    icon=":material/upload_file:",
+                    url_path="import",
+                ),
+                st.Page(
+                    "app_pages/health.py",
+                    title=tr("nav.health"),
+                    icon=":material/health_and_safety:",
+                    url_path="health",
+                ),
+            ]
+            if auth.can(actor, "write")
+            else []
+        ),
+        st.Page(
+            "app_pages/export_data.py",
+            title=tr("nav.export"),
+            icon=":material/download:",
+            url_path="export",
+        ),
+        *(
+            [
+                st.Page(
                     "app_pages/audit.py",
                     title=tr("nav.audit"),
                     icon=":material/history:",

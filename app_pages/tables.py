@@ -34,6 +34,11 @@ show_flashes()
 
 st.title(tr("tables.title"))
 st.caption(tr("tables.intro"))
+asked = (st.query_params.get("table"), st.query_params.get("row"))  # ?table=&row= (数据体检)
+if asked[0] in REFERENCE_TABLES and st.session_state.get("tables.asked") != asked:
+    st.session_state["tables.asked"] = asked
+    st.session_state[lang_key("tables.which", lg)] = asked[0]
+    st.session_state["tables.open_row"] = asked[1]
 key = st.radio(
     tr("tables.table"),
     list(REFERENCE_TABLES),
@@ -43,6 +48,9 @@ key = st.radio(
 )
 t = table(key)
 df = frames[key]
+open_row = st.session_state.pop("tables.open_row", None)
+if open_row and open_row in set(df["id"]):
+    st.session_state[f"tables.pick.{key}"] = open_row
 
 
 def _title(row: dict) -> str:
@@ -98,8 +106,8 @@ with st.expander(tr("tables.add", table=t.label(lg)), icon=":material/add:", exp
             st.rerun()
 
 if not df.empty:
-    with st.expander(tr("tables.edit"), icon=":material/edit:"):
-        titles = {r["id"]: str(r.get(t.title_field) or r["id"]) for r in df.to_dict("records")}
+    with st.expander(tr("tables.edit"), icon=":material/edit:", expanded=bool(open_row)):
+        titles = {r["id"]: _title(r) for r in df.to_dict("records")}
         chosen = st.selectbox(
             tr("tables.pick"),
             list(titles),

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("SLT_TODAY", "2026-11-29")
 
-SECTIONS = ("local_store", "gsheets", "dashboard")
+SECTIONS = ("local_store", "gsheets", "dashboard", "imports")
 
 
 def main() -> int:

@@ -63,6 +63,8 @@ def parse_date(raw: Any) -> dt.date:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if 1 <= raw < 200000:  # a sheet serial number
             return _SHEETS_EPOCH + dt.timedelta(days=int(raw))
+        if float(raw).is_integer() and 19000101 <= raw <= 21001231:
+            return parse_date(str(int(raw)))  # 19850305 typed as a number
         raise ParseError("不是有效的日期", "not a valid date")
     text = str(raw).strip()
     text = text.split("T")[0].split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text) else text
@@ -77,6 +79,47 @@ def parse_date(raw: Any) -> dt.date:
         f"“{text[:20]}”不是有效的日期（例如 2026-03-05 或 2026年3月5日）",
         f"“{text[:20]}” is not a date (e.g. 2026-03-05)",
     )
+
+
+_MONTH_PATTERNS = (
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月?$"),
+    re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+)
+
+
+def parse_month(raw: Any) -> tuple[int, int] | None:
+    """(year, month) for a date given to the month only (`1985年3月`, `1985.03`, `1985-3`),
+    as office sheets write a birth date under 出生年月; None for anything else.
+
+    The number 1985.1 is refused: typed as 1985.10 (October) it reads the same.
+    """
+    if isinstance(raw, bool | dt.date):
+        return None
+    if isinstance(raw, int | float):
+        if not 1900 <= raw < 2101 or float(raw).is_integer():
+            return None
+        cents = round((float(raw) - int(raw)) * 100, 6)
+        if cents != int(cents):
+            return None
+        if cents in (20, 30, 40, 50, 60, 70, 80, 90):
+            cents //= 10  # 1985.2: February (1985.20 is no month)
+        if not 1 <= cents <= 12:
+            return None
+        if cents == 10:
+            raise ParseError(
+                f"“{raw}”分不清是几月（1985.1 和 1985.10 在表格里是同一个数）："
+                "请写成 1985年10月 这样的文字",
+                f"“{raw}” is ambiguous (1985.1 and 1985.10 are the same number): "
+                "write it as text, e.g. 1985-10",
+            )
+        return int(raw), int(cents)
+    text = str(raw).strip()
+    for pat in _MONTH_PATTERNS:
+        m = pat.match(text)
+        if m and 1 <= int(m[2]) <= 12:
+            return int(m[1]), int(m[2])
+    return None
 
 
 def parse_time(raw: Any) -> dt.time:
@@ -184,7 +227,7 @@ def parse_tags(raw: Any) -> tuple[str, ...]:
 def parse_choice(f: Field, raw: Any) -> str:
     text = str(raw).strip()
     for c in f.choices:
-        if text in (c.key, c.zh, c.en) or text.casefold() == c.en.casefold():
+        if text in (c.key, c.zh, c.en, *c.aliases) or text.casefold() == c.en.casefold():
             return c.key
     allowed = "、".join(c.zh for c in f.choices)
     raise ParseError(
@@ -193,12 +236,52 @@ def parse_choice(f: Field, raw: Any) -> str:
     )
 
 
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number: an 18-digit ID loses 3
+
+
+def _check_number_text(f: Field, raw: Any) -> None:
+    """Refuse an ID or phone number a spreadsheet turned into a number and damaged: an ID
+    number keeps only 15 digits, a landline loses its leading 0, `1.10105E+17` is shown for
+    an ID in a CSV. The digits that were lost cannot be guessed, so the value is refused."""
+    what_zh, what_en = ("身份证号", "ID number") if f.fmt == "id_number" else ("电话号码", "phone")
+    fix_zh = "请把这一列设为“文本”格式，按原始资料重新输入后再导入"
+    fix_en = "format the column as Text, type the numbers again from the source, then import"
+    if isinstance(raw, str) and _SCIENTIFIC.match(raw.strip()):
+        raise ParseError(
+            f"{what_zh}显示成了科学计数法“{raw.strip()}”，后面的数字已经丢失：{fix_zh}",
+            f"the {what_en} reads as scientific notation “{raw.strip()}”, its last digits are "
+            f"lost: {fix_en}",
+        )
+    if not isinstance(raw, int | float) or isinstance(raw, bool):
+        return
+    if not float(raw).is_integer():
+        raise ParseError(f"{what_zh}不能是小数", f"the {what_en} cannot have decimals")
+    digits = str(abs(int(raw)))
+    if f.fmt == "id_number" and len(digits) > EXACT_DIGITS:
+        raise ParseError(
+            f"身份证号在表格里被存成了数字，只保留了前15位，"
+            f"后{len(digits) - EXACT_DIGITS}位已经丢失（读到的是{int(raw)}）：{fix_zh}",
+            f"the ID number was stored as a number, which keeps 15 digits: the last "
+            f"{len(digits) - EXACT_DIGITS} are lost (read {int(raw)}): {fix_en}",
+        )
+    mobile_or_local = (len(digits) == 11 and digits.startswith("1")) or len(digits) in (7, 8)
+    if f.fmt == "phone" and not mobile_or_local:  # 010-65001234 became 1065001234
+        raise ParseError(
+            f"电话号码被存成了数字，开头的0已经丢失（读到的是{digits}）：{fix_zh}",
+            f"the phone number was stored as a number and lost its leading 0 (read {digits}): "
+            f"{fix_en}",
+        )
+
+
 def parse_value(f: Field, raw: Any) -> Any:
     """Turn whatever a person, a form, a sheet or a file gave into the canonical value."""
     if _is_blank(raw):
         return () if f.type == "tags" else None
     match f.type:
         case "text" | "longtext" | "ref":
+            if f.fmt in ("id_number", "mobile", "phone"):
+                _check_number_text(f, raw)
             if isinstance(raw, float) and raw.is_integer() and f.type != "longtext":
                 return str(int(raw))  # a sheet turned "1001" into 1001.0
             return raw if isinstance(raw, str) else str(raw)
@@ -318,6 +401,39 @@ def frame(t: Table, columns: Mapping[str, list[Any]]) -> pd.DataFrame:
 
 def empty_frame(t: Table) -> pd.DataFrame:
     return frame(t, {f.key: [] for f in t.fields})
+
+
+def column_values(f: Field, values: Iterable[Any]) -> list[Any]:
+    """Canonical values of a frame column, fast (no parsing of text): dates as `date`,
+    datetimes as `datetime`, blanks as None (or () for tags)."""
+    out: list[Any] = []
+    for v in values:
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+            out.append(() if f.type == "tags" else None)
+        elif f.type == "date" and isinstance(v, dt.datetime):  # a Timestamp is a datetime
+            out.append(v.date())
+        elif f.type == "datetime" and isinstance(v, pd.Timestamp):
+            out.append(v.to_pydatetime())
+        elif f.type == "number":
+            out.append(float(v))
+        elif f.type == "int":
+            out.append(int(v))
+        elif f.type == "bool":
+            out.append(bool(v))
+        elif f.type == "tags":
+            out.append(parse_tags(v))
+        elif f.type == "time" and isinstance(v, str):
+            out.append(parse_time(v))
+        else:
+            out.append(str(v))
+    return out
+
+
+def frame_rows(t: Table, df: pd.DataFrame, fields: Iterable[str] | None = None) -> list[dict]:
+    """The canonical rows of a typed frame (every field, or `fields`), column by column."""
+    keys = list(fields) if fields is not None else [f.key for f in t.fields]
+    cols = [column_values(t.field(k), df[k]) for k in keys]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*cols, strict=True)]
 
 
 def row_from_frame(t: Table, row: Mapping[str, Any]) -> dict[str, Any]:

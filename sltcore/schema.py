@@ -7,6 +7,7 @@ validate, import and export it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +25,7 @@ class Choice:
     key: str
     zh: str
     en: str
+    aliases: tuple[str, ...] = ()  # other words people write for it (导入: 男性, 党员 ...)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class Field:
     system: bool = False
     help_zh: str = ""
     help_en: str = ""
+    # Other header names the office's own spreadsheets use for this column (身份证号码, 联系电话
+    # ...): imports map them to the field, a hand-edited sheet may use them as its header.
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -77,6 +82,13 @@ class Table:
     community_field: str | None = None  # how a coordinator's scope applies to the rows
     unique: tuple[str, ...] = ()  # fields no two live rows may share
     scope_via: str | None = None  # ref field whose row's community scopes this row
+    # How a file being imported into another table names a row of this one, besides its id and
+    # its title_field: e.g. a volunteer by ID number or mobile (see `import_headers`).
+    match_keys: tuple[str, ...] = ()
+    # When an imported row is the same as one already stored: equal values in all the fields of
+    # one of these keys. A key applies to a row whose FIRST field has a value; the others
+    # compare as they are, blank equal to blank (a record without an event, same day and hours).
+    same_as: tuple[tuple[str, ...], ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -99,7 +111,7 @@ class Table:
         return [f.key for f in self.fields]
 
 
-def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
+def _choices(*items: tuple[str, ...] | tuple[str, str, str, tuple[str, ...]]) -> tuple[Choice, ...]:
     return tuple(Choice(*i) for i in items)
 
 
@@ -107,21 +119,21 @@ def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
 
 COMMUNITY_NAMES = ("幸福一村", "幸福二村", "北三里", "东三里", "中三里", "中纺里", "白家庄西里")
 
-SEX = _choices(("M", "男", "Male"), ("F", "女", "Female"))
+SEX = _choices(("M", "男", "Male", ("男性",)), ("F", "女", "Female", ("女性",)))
 MEMBERSHIP = _choices(
-    ("youth", "青年志愿者", "Youth"),
-    ("security", "治安志愿者", "Public-security patrol"),
-    ("women", "巾帼志愿者", "Women's"),
-    ("resident", "居民志愿者", "Resident"),
-    ("student", "学生志愿者", "Student"),
-    ("unit_staff", "驻区单位志愿者", "Resident-unit staff"),
-    ("party", "党员志愿者", "Party member"),
+    ("youth", "青年志愿者", "Youth", ("青年",)),
+    ("security", "治安志愿者", "Public-security patrol", ("治安",)),
+    ("women", "巾帼志愿者", "Women's", ("巾帼",)),
+    ("resident", "居民志愿者", "Resident", ("居民", "社区居民")),
+    ("student", "学生志愿者", "Student", ("学生",)),
+    ("unit_staff", "驻区单位志愿者", "Resident-unit staff", ("驻区单位", "单位职工")),
+    ("party", "党员志愿者", "Party member", ("党员",)),
 )
 POLITICAL = _choices(
     ("masses", "群众", "No affiliation"),
-    ("league", "共青团员", "Youth League member"),
-    ("party", "中共党员", "CPC member"),
-    ("probation", "中共预备党员", "CPC probationary member"),
+    ("league", "共青团员", "Youth League member", ("团员",)),
+    ("party", "中共党员", "CPC member", ("党员", "共产党员")),
+    ("probation", "中共预备党员", "CPC probationary member", ("预备党员",)),
     ("democratic", "民主党派", "Democratic party member"),
 )
 VOLUNTEER_STATUS = _choices(
@@ -158,7 +170,9 @@ KEY_PERIOD = _choices(
     ("other", "其他重点时期", "Other key period"),
 )
 TEAM_ROLE = _choices(
-    ("leader", "队长", "Leader"), ("deputy", "副队长", "Deputy"), ("member", "队员", "Member")
+    ("leader", "队长", "Leader"),
+    ("deputy", "副队长", "Deputy"),
+    ("member", "队员", "Member", ("成员", "志愿者")),
 )
 TX_KIND = _choices(
     ("deposit", "存入", "Deposit"),
@@ -216,24 +230,29 @@ def _table(key: str, zh: str, en: str, prefix: str, *fields: Field, **kw: object
     return Table(key, zh, en, SYSTEM_FIELDS + fields, prefix, **kw)  # type: ignore[arg-type]
 
 
-def _name(zh: str = "名称", en: str = "Name") -> Field:
-    return Field("name", zh, en, required=True, max_length=100)
+def _name(zh: str = "名称", en: str = "Name", aliases: tuple[str, ...] = ()) -> Field:
+    return Field("name", zh, en, required=True, max_length=100, aliases=aliases)
 
 
 def _community(required: bool = True) -> Field:
-    return Field("community_id", "社区", "Community", "ref", required=required, ref="communities")
+    return Field(
+        "community_id", "社区", "Community", "ref", required=required, ref="communities",
+        aliases=("所属社区", "居住社区", "社区名称"),
+    )  # fmt: skip
 
 
 def _notes() -> Field:
-    return Field("notes", "备注", "Notes", "longtext")
+    return Field("notes", "备注", "Notes", "longtext", aliases=("备注说明", "说明"))
 
 
 def _mobile(key: str = "mobile", zh: str = "手机号", en: str = "Mobile", **kw: object) -> Field:
     return Field(key, zh, en, fmt="mobile", pii="phone", **kw)  # type: ignore[arg-type]
 
 
-def _phone(key: str = "phone", zh: str = "联系电话", en: str = "Phone") -> Field:
-    return Field(key, zh, en, fmt="phone", pii="phone")
+def _phone(
+    key: str = "phone", zh: str = "联系电话", en: str = "Phone", aliases: tuple[str, ...] = ()
+) -> Field:
+    return Field(key, zh, en, fmt="phone", pii="phone", aliases=aliases)
 
 
 TABLES: tuple[Table, ...] = (
@@ -248,21 +267,27 @@ TABLES: tuple[Table, ...] = (
         _phone(),
         kind="reference",
         unique=("name",),
+        same_as=(("name",),),
     ),
     _table(
         "volunteers", "志愿者", "Volunteers", "vol",
-        _name("姓名", "Name"),
+        _name("姓名", "Name", aliases=("志愿者姓名",)),
         Field("sex", "性别", "Sex", "choice", required=True, choices=SEX),
-        Field("birth_date", "出生日期", "Birth date", "date", past_only=True),
-        Field("id_number", "身份证号", "ID number", fmt="id_number", pii="id_number"),
-        _mobile(required=True),
+        Field("birth_date", "出生日期", "Birth date", "date", past_only=True,
+              aliases=("出生年月", "出生年月日", "生日")),
+        Field("id_number", "身份证号", "ID number", fmt="id_number", pii="id_number",
+              aliases=("身份证号码", "身份证", "公民身份号码", "身份证件号码", "证件号码")),
+        _mobile(required=True,
+                aliases=("手机", "手机号码", "联系电话", "电话", "联系方式", "移动电话")),
         _community(),
         Field("membership", "志愿者类别", "Membership", "choice", required=True,
-              choices=MEMBERSHIP),
+              choices=MEMBERSHIP, aliases=("志愿者类型", "人员类别", "类别")),
         Field("political_status", "政治面貌", "Political status", "choice", choices=POLITICAL),
-        Field("skills", "专长技能", "Skills", "tags"),
-        Field("organisation_id", "所在单位", "Organisation", "ref", ref="organisations"),
-        Field("registered_on", "注册日期", "Registered on", "date", required=True, past_only=True),
+        Field("skills", "专长技能", "Skills", "tags", aliases=("特长", "专长", "技能", "服务特长")),
+        Field("organisation_id", "所在单位", "Organisation", "ref", ref="organisations",
+              aliases=("工作单位", "单位")),
+        Field("registered_on", "注册日期", "Registered on", "date", required=True, past_only=True,
+              aliases=("注册时间", "登记日期", "加入日期")),
         Field("status", "状态", "Status", "choice", required=True, choices=VOLUNTEER_STATUS,
               default="active"),
         Field("bv_number", "志愿北京编号", "Volunteer Beijing no.", max_length=40),
@@ -270,32 +295,43 @@ TABLES: tuple[Table, ...] = (
               help_zh="14至17周岁须经监护人同意（《中国注册志愿者管理办法》第七条）",
               help_en="Ages 14-17 need a guardian's consent (art. 7)"),
         Field("guardian_name", "监护人姓名", "Guardian name", max_length=50),
-        _mobile("guardian_mobile", "监护人电话", "Guardian mobile"),
-        Field("address", "住址", "Address", pii="address"),
+        _mobile("guardian_mobile", "监护人电话", "Guardian mobile",
+                aliases=("监护人手机", "监护人联系电话")),
+        Field("address", "住址", "Address", pii="address",
+              aliases=("家庭住址", "居住地址", "现住址", "地址")),
         _notes(),
         community_field="community_id",
+        match_keys=("id_number", "mobile"),
+        same_as=(("id_number",), ("mobile",)),
     ),
     _table(
         "teams", "队伍", "Teams", "team",
-        _name("队伍名称", "Team name"),
+        _name("队伍名称", "Team name", aliases=("队名", "团队名称", "服务队名称")),
         _community(required=False),
         Field("category", "服务类别", "Service category", "choice", required=True,
-              choices=CATEGORY),
+              choices=CATEGORY, aliases=("服务类型", "类别")),
         Field("membership", "人员类别", "Membership", "choice", choices=MEMBERSHIP),
         Field("leader_id", "队长", "Leader", "ref", ref="volunteers"),
-        Field("founded_on", "成立日期", "Founded on", "date", past_only=True),
-        Field("description", "简介", "Description", "longtext"),
+        Field("founded_on", "成立日期", "Founded on", "date", past_only=True,
+              aliases=("成立时间",)),
+        Field("description", "简介", "Description", "longtext", aliases=("队伍简介",)),
         community_field="community_id",
+        same_as=(("name",),),
     ),
     _table(
         "team_members", "队伍成员", "Team members", "tm",
-        Field("team_id", "队伍", "Team", "ref", required=True, ref="teams"),
-        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
-        Field("role", "职务", "Role", "choice", required=True, choices=TEAM_ROLE, default="member"),
-        Field("joined_on", "加入日期", "Joined on", "date", past_only=True),
+        Field("team_id", "队伍", "Team", "ref", required=True, ref="teams",
+              aliases=("所在队伍", "服务队")),
+        Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers",
+              aliases=("队员", "队员姓名", "成员")),
+        Field("role", "职务", "Role", "choice", required=True, choices=TEAM_ROLE, default="member",
+              aliases=("队内职务", "担任职务")),
+        Field("joined_on", "加入日期", "Joined on", "date", past_only=True,
+              aliases=("入队日期", "加入时间")),
         Field("left_on", "退出日期", "Left on", "date"),
         title_field="volunteer_id",
         scope_via="team_id",
+        same_as=(("team_id", "volunteer_id"),),
     ),
     _table(
         "programmes", "品牌与项目", "Programmes", "prog",
@@ -305,59 +341,72 @@ TABLES: tuple[Table, ...] = (
         Field("started_on", "开始日期", "Started on", "date"),
         Field("description", "简介", "Description", "longtext"),
         kind="reference",
+        same_as=(("name",),),
     ),
     _table(
         "organisations", "驻区单位", "Organisations", "org",
-        _name("单位名称", "Organisation name"),
-        Field("kind", "单位类型", "Kind", "choice", required=True, choices=ORG_KIND),
+        _name("单位名称", "Organisation name", aliases=("单位", "单位全称", "名称")),
+        Field("kind", "单位类型", "Kind", "choice", required=True, choices=ORG_KIND,
+              aliases=("单位类别", "单位性质", "类型")),
         _community(required=False),
-        Field("care_alliance", "关爱联盟成员", "Care-alliance member", "bool", default=False),
+        Field("care_alliance", "关爱联盟成员", "Care-alliance member", "bool", default=False,
+              aliases=("关爱联盟", "是否关爱联盟成员")),
         Field("joined_alliance_on", "加入联盟日期", "Joined alliance on", "date"),
-        Field("contact", "联系人", "Contact person", max_length=50),
-        _phone(),
-        Field("address", "地址", "Address"),
+        Field("contact", "联系人", "Contact person", max_length=50, aliases=("联系人姓名",)),
+        _phone(aliases=("电话", "联系方式", "手机")),
+        Field("address", "地址", "Address", aliases=("单位地址",)),
         _notes(),
         kind="reference",
         community_field="community_id",
+        same_as=(("name",),),
     ),
     _table(
         "events", "活动", "Events", "evt",
-        Field("title", "活动名称", "Title", required=True, max_length=100),
-        Field("date", "活动日期", "Date", "date", required=True),
+        Field("title", "活动名称", "Title", required=True, max_length=100,
+              aliases=("活动", "活动主题", "活动标题", "名称")),
+        Field("date", "活动日期", "Date", "date", required=True, aliases=("日期",)),
         Field("start_time", "开始时间", "Start time", "time"),
         Field("end_time", "结束时间", "End time", "time"),
         _community(),
-        Field("location", "地点", "Location", max_length=100),
-        Field("programme_id", "所属品牌/项目", "Programme", "ref", ref="programmes"),
-        Field("team_id", "组织队伍", "Team", "ref", ref="teams"),
+        Field("location", "地点", "Location", max_length=100, aliases=("活动地点",)),
+        Field("programme_id", "所属品牌/项目", "Programme", "ref", ref="programmes",
+              aliases=("所属项目", "所属品牌", "品牌项目", "项目")),
+        Field("team_id", "组织队伍", "Team", "ref", ref="teams", aliases=("队伍", "服务队")),
         Field("category", "服务类别", "Service category", "choice", required=True,
-              choices=CATEGORY),
+              choices=CATEGORY, aliases=("活动类别", "服务类型", "类别")),
         Field("key_period", "重点时期", "Key period", "choice", choices=KEY_PERIOD),
         Field("service_object", "服务对象", "Service object", max_length=100),
-        Field("content", "服务内容", "Service content", "longtext"),
-        Field("person_in_charge", "负责人", "Person in charge", max_length=50),
+        Field("content", "服务内容", "Service content", "longtext", aliases=("活动内容",)),
+        Field("person_in_charge", "负责人", "Person in charge", max_length=50,
+              aliases=("活动负责人",)),
         Field("status", "状态", "Status", "choice", required=True, choices=EVENT_STATUS,
-              default="done"),
+              default="done", aliases=("活动状态",)),
         title_field="title",
         community_field="community_id",
+        same_as=(("title", "date", "community_id"),),
     ),
     _table(
         "service_records", "服务记录", "Service records", "rec",
         Field("volunteer_id", "志愿者", "Volunteer", "ref", required=True, ref="volunteers"),
         Field("event_id", "活动", "Event", "ref", ref="events"),
-        Field("date", "服务日期", "Date", "date", required=True, past_only=True),
+        Field("date", "服务日期", "Date", "date", required=True, past_only=True,
+              aliases=("日期", "活动日期", "服务时间")),
         Field("hours", "服务时长（小时）", "Hours", "number", required=True, min=0, max=24,
+              aliases=("服务时长", "时长", "时长（小时）", "小时数", "服务小时数", "工时"),
               help_zh="只计实际服务时间，不含往返路途（《中国注册志愿者管理办法》第十四条）",
               help_en="Actual service time only, travel excluded (art. 14)"),
         _community(),
-        Field("place", "服务地点", "Place", max_length=100),
+        Field("place", "服务地点", "Place", max_length=100, aliases=("地点",)),
         Field("service_object", "服务对象", "Service object", max_length=100),
-        Field("content", "服务内容", "Service content", "longtext"),
+        Field("content", "服务内容", "Service content", "longtext", aliases=("内容",)),
         Field("person_in_charge", "负责人", "Person in charge", max_length=50),
         Field("recorder", "记录人", "Recorder", max_length=50),
-        Field("confirmed", "组织方已确认", "Confirmed by organiser", "bool", default=True),
+        Field("confirmed", "组织方已确认", "Confirmed by organiser", "bool", default=True,
+              aliases=("已确认",)),
         title_field="date",
         community_field="community_id",
+        # credited once per event; without an event, the same person, day and hours
+        same_as=(("event_id", "volunteer_id"), ("volunteer_id", "date", "hours", "event_id")),
     ),
     _table(
         "redemption_items", "兑换项目", "Redemption items", "item",
@@ -526,12 +575,73 @@ def table(key: str) -> Table:
         raise KeyError(f"unknown table {key!r}") from None
 
 
+def field_names(f: Field) -> tuple[str, ...]:
+    """Every name a column of this field may carry: its key, both labels, its aliases."""
+    return (f.key, f.zh, f.en, *f.aliases)
+
+
 def header_aliases(t: Table) -> dict[str, str]:
-    """Header text -> field key, accepting the key and both labels (hand-edited sheets)."""
+    """Header text -> field key, accepting the key, both labels and the aliases."""
     out: dict[str, str] = {}
     for f in t.fields:
-        for alias in (f.key, f.zh, f.en):
+        for alias in field_names(f):
             out[normalise_header(alias)] = f.key
+    return out
+
+
+def import_targets(t: Table) -> list[str]:
+    """What a column of a file imported into `t` can hold: a user field, or `field.key`, a
+    reference given by another field of the row it points at (志愿者 by 手机号)."""
+    out: list[str] = []
+    for f in t.user_fields:
+        out.append(f.key)
+        if f.type == "ref":
+            out.extend(f"{f.key}.{k}" for k in table(f.ref or "").match_keys)
+    return out
+
+
+def target_label(t: Table, target: str, lang: str = "zh") -> str:
+    """`志愿者（手机号）` for `volunteer_id.mobile`, the field's label for a plain field."""
+    key, _, via = target.partition(".")
+    f = t.field(key)
+    if not via:
+        return f.label(lang)
+    other = table(f.ref or "").field(via)
+    return f"{f.zh}（{other.zh}）" if lang == "zh" else f"{f.en} ({other.en})"
+
+
+def import_headers(t: Table) -> dict[str, str]:
+    """Normalised header text -> import target (see `import_targets`), derived from the schema.
+
+    A field answers to its own names. A reference also answers to the names of the row it
+    points at: `志愿者姓名` or `志愿者（手机号）`, and, when it is the table's only reference to
+    that table, the bare `姓名` or `手机` of a sign-in sheet. The table's own fields win, and a
+    derived name two targets would share is left out.
+    """
+    own: dict[str, str] = {}
+    for f in t.user_fields:
+        for name in field_names(f):
+            own[normalise_header(name)] = f.key
+    refs = Counter(f.ref for f in t.user_fields if f.type == "ref")
+    derived: dict[str, set[str]] = {}
+    for f in t.user_fields:
+        if f.type != "ref":
+            continue
+        other = table(f.ref or "")
+        ways = [(k, f"{f.key}.{k}") for k in other.match_keys]
+        if other.field(other.title_field).type == "text":
+            ways.insert(0, (other.title_field, f.key))
+        for k, target in ways:
+            of = other.field(k)
+            names = [f.zh + of.zh, f"{f.zh}（{of.zh}）", f"{f.en} {of.en}", f"{f.en} ({of.en})"]
+            if refs[f.ref] == 1:
+                names += [of.zh, of.en, *of.aliases]
+            for name in names:
+                derived.setdefault(normalise_header(name), set()).add(target)
+    out = dict(own)
+    for name, targets in derived.items():
+        if name not in out and len(targets) == 1:
+            out[name] = next(iter(targets))
     return out
 
 

@@ -73,7 +73,8 @@ def test_check_reports_problems_and_exits_1(db: Path, capsys) -> None:
     capsys.readouterr()
     assert main(["check"]) == 1
     out = capsys.readouterr().out
-    assert f"志愿者 {second} · 手机号：与 {first} 的手机号相同" in out
+    name = con.execute("SELECT name FROM volunteers WHERE id = ?", (first,)).fetchone()[0]
+    assert f"志愿者 {second} · 手机号：与{name}（{first}）的手机号相同" in out
     assert "指向不存在的活动“evt-gone”" in out
     assert "共记录47小时，超过每天24小时" in out
     assert "联系电话：电话号码格式不对" in out

@@ -136,3 +136,48 @@ def test_the_command_fails_on_problems_and_not_on_warnings(desk, monkeypatch, ca
 
 def test_the_sample_data_has_no_findings(demo_store):
     assert health.check(demo_store) == []
+
+
+def test_volunteers_without_a_community(desk):
+    """An archived community, or one a hand edit emptied: said once, with what to do."""
+    store, (a, b) = desk["store"], desk["people"]
+    other = community(store, "北三里")
+    c = volunteer(store, other["id"], name="赵敏")
+    store.set_archived("communities", {other["id"]: other["version"]}, True, SYSTEM)
+    con = sqlite3.connect(store.path)
+    con.execute("UPDATE volunteers SET community_id = NULL WHERE id = ?", (a["id"],))
+    con.commit()
+    found = [f for f in health.check(store) if f.table == "volunteers"]
+    assert [(f.kind, f.row_id) for f in found] == [("no_community", a["id"]),
+                                                  ("no_community", c["id"])]  # fmt: skip
+    assert found[0].message("zh") == (
+        f"志愿者 {a['id']} · 社区：王秀英没有所属社区：请在志愿者页面为其选择社区"
+    )
+    assert "“北三里”已归档" in found[1].zh and "is archived" in found[1].en
+    assert b["id"] not in {f.row_id for f in found}
+
+
+def test_every_finding_links_to_the_page_that_mends_it(desk):
+    store, (a, b) = desk["store"], desk["people"]
+    ev = desk["event"]("垃圾分类宣传")
+    team = store.append("teams", [{"name": "巡逻队", "category": "security"}], SYSTEM)[0]
+    member = store.append("team_members", [{"team_id": team["id"], "volunteer_id": a["id"]}],
+                          SYSTEM)[0]  # fmt: skip
+    rec = store.append("service_records", [record_row(a, event_id=ev["id"])], SYSTEM)[0]
+    loose = store.append("service_records", [record_row(b, day=dt.date(2026, 3, 6))], SYSTEM)[0]
+    frames = store.read_all()
+
+    def target(table, row_id, kind="invalid"):
+        return health.fix_target(health.Finding(kind, table, row_id, None, "", ""), frames)
+
+    assert target("volunteers", a["id"]) == ("volunteers", {"vol": a["id"]})
+    assert target("events", ev["id"]) == ("events", {"event": ev["id"]})
+    assert target("teams", team["id"]) == ("teams", {"team": team["id"]})
+    assert target("team_members", member["id"]) == ("teams", {"team": team["id"]})
+    assert target("service_records", rec["id"]) == ("events", {"event": ev["id"]})
+    assert target("service_records", loose["id"]) == ("volunteers", {"vol": b["id"]})
+    assert target("communities", desk["com"]["id"]) == (
+        "tables", {"table": "communities", "row": desk["com"]["id"]})  # fmt: skip
+    assert target("settings", "set-1") is None
+    assert target("volunteers", "#4", kind="unreadable") is None
+    assert set(health.KINDS) >= {f.kind for f in health.check(store)}

@@ -80,5 +80,46 @@ def test_no_two_fields_of_a_table_share_a_header_name() -> None:
     for t in TABLES:
         seen: dict[str, str] = {}
         for f in t.fields:
-            for name in {normalise_header(n) for n in (f.key, f.zh, f.en)}:
+            for name in {normalise_header(n) for n in schema.field_names(f)}:
                 assert seen.setdefault(name, f.key) == f.key, (t.key, name, f.key, seen[name])
+
+
+@pytest.mark.parametrize("t", TABLES, ids=lambda t: t.key)
+def test_no_two_choices_of_a_field_share_a_word(t: schema.Table) -> None:
+    """A cell holding a choice's label or alias (党员, 男性) must name one choice only."""
+    for f in t.fields:
+        seen: dict[str, str] = {}
+        for c in f.choices:
+            for word in {c.key, c.zh, c.en.casefold(), *c.aliases}:
+                assert seen.setdefault(word, c.key) == c.key, (t.key, f.key, word)
+
+
+def test_import_headers_are_the_office_s_words() -> None:
+    """What office sheets write above their columns reaches the right field."""
+    vol = schema.import_headers(schema.table("volunteers"))
+    for header, target in [
+        ("姓名", "name"), ("身份证号码", "id_number"), ("身份证号", "id_number"),
+        ("联系电话", "mobile"), ("手机", "mobile"), ("电话", "mobile"), ("出生年月", "birth_date"),
+        ("出生日期", "birth_date"), ("所属社区", "community_id"), ("社区", "community_id"),
+        ("志愿者类型", "membership"), ("备注", "notes"), ("性别", "sex"),
+    ]:  # fmt: skip
+        assert vol[normalise(header)] == target, header
+    rec = schema.import_headers(schema.table("service_records"))
+    # a sign-in sheet names the volunteer by 姓名 and 手机, the event by its title
+    assert rec[normalise("姓名")] == "volunteer_id"
+    assert rec[normalise("手机")] == "volunteer_id.mobile"
+    assert rec[normalise("志愿者（身份证号）")] == "volunteer_id.id_number"
+    assert rec[normalise("活动名称")] == "event_id"
+    assert rec[normalise("时长")] == "hours"
+    members = schema.import_headers(schema.table("team_members"))
+    assert members[normalise("队伍名称")] == "team_id"
+    assert members[normalise("队员姓名")] == "volunteer_id"
+    events = schema.import_headers(schema.table("events"))
+    assert events[normalise("名称")] == "title", "a table's own field wins over a derived name"
+    assert schema.target_label(schema.table("service_records"), "volunteer_id.mobile") == (
+        "志愿者（手机号）"
+    )
+
+
+def normalise(text: str) -> str:
+    return schema.normalise_header(text)

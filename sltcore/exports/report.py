@@ -3,8 +3,8 @@
 Every text cell is written with `write_string`, never as a formula, so a name typed as `=1+1`
 stays the text `=1+1` in Excel, WPS and LibreOffice; the CSV export, which those programs do
 evaluate, prefixes a `'` to any cell starting with = + - @ (or their full-width forms), tab or
-CR (OWASP ASVS 1.2.10). Numbers come from `sltcore.services.analytics`, so the workbook and the
-dashboard always agree.
+CR (OWASP ASVS 1.2.10; `sltcore.exports.cells`, the one helper every export uses). Numbers
+come from `sltcore.services.analytics`, so the workbook and the dashboard always agree.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from sltcore import clock, i18n
+from sltcore.exports.cells import csv_safe
 from sltcore.schema import CATEGORY, MEMBERSHIP, Field
 from sltcore.schema import table as schema_table
 from sltcore.services import analytics, stars
 from sltcore.services.hours import countable
 
-FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r")
 _CATEGORY = Field("category", "", "", "choice", choices=CATEGORY)
 _MEMBERSHIP = Field("membership", "", "", "choice", choices=MEMBERSHIP)
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -38,12 +38,6 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "in_memory": True,
 }
-
-
-def csv_safe(value: object) -> str:
-    """Cell text that a spreadsheet will not evaluate: a leading `'` before formula starts."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _t(key: str, lang: str, **kw: object) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sltcore.codec import row_from_frame
-from sltcore.schema import TABLES, table
+from sltcore.schema import REFERENCE_TABLES, TABLES, table
 from sltcore.store.base import Store
 from sltcore.validation import MAX_HOURS_PER_DAY, clean_row
 
@@ -21,10 +21,16 @@ from sltcore.validation import MAX_HOURS_PER_DAY, clean_row
 WARNINGS = frozenset({"held_without_records"})
 
 
+# Every kind of finding, in the order the data-health page lists them.
+KINDS = (
+    "unreadable", "invalid", "dangling", "duplicate", "over_24h", "no_community",
+    "credited_twice", "records_archived", "held_without_records",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Finding:
-    # invalid | unreadable | dangling | duplicate | over_24h | credited_twice
-    # | records_archived | held_without_records (a warning)
+    # one of KINDS; held_without_records is a warning
     kind: str
     table: str
     row_id: str
@@ -56,7 +62,35 @@ def _invalid(frames: dict[str, pd.DataFrame]) -> list[Finding]:
             row = row_from_frame(t, rec)
             _, problems = clean_row(t, {f.key: row[f.key] for f in t.user_fields}, None)
             for p in problems:
+                if t.key == "volunteers" and p.field == "community_id" and row[p.field] is None:
+                    continue  # said better by _without_community
                 out.append(Finding("invalid", t.key, str(rec["id"]), p.field, p.zh, p.en))
+    return out
+
+
+def _without_community(
+    frames: dict[str, pd.DataFrame], everything: dict[str, pd.DataFrame]
+) -> list[Finding]:
+    """Live volunteers whose community is empty or archived: no coordinator looks after them
+    and the per-community figures leave them out. (A community id that does not exist at all
+    is a broken reference, `_dangling`.)"""
+    vols = frames.get("volunteers")
+    if vols is None or vols.empty:
+        return []
+    com = everything.get("communities", pd.DataFrame({"id": [], "archived": []}))
+    archived = dict(zip(com["id"], com["archived"].astype(bool), strict=True))
+    names = dict(zip(com["id"], com["name"], strict=True)) if "name" in com else {}
+    out = []
+    for rid, name, cid in zip(vols["id"], vols["name"], vols["community_id"], strict=True):
+        if pd.isna(cid) or not str(cid).strip():
+            zh = f"{name}没有所属社区：请在志愿者页面为其选择社区"
+            en = f"{name} belongs to no community: choose one on the Volunteers page"
+        elif archived.get(cid):
+            zh = f"{name}所属的社区“{names.get(cid, cid)}”已归档：请为其改选一个社区"
+            en = f"{name}'s community “{names.get(cid, cid)}” is archived: choose another"
+        else:
+            continue
+        out.append(Finding("no_community", "volunteers", str(rid), "community_id", zh, en))
     return out
 
 
@@ -96,19 +130,29 @@ def _duplicates(frames: dict[str, pd.DataFrame]) -> list[Finding]:
             continue
         values = df[field].dropna()
         dup = df.loc[values.index[values.duplicated(keep=False)]]
+        t = table(key)
+        title = t.title_field if t.title_field != field else None
         for _, group in dup.groupby(field):
             ids = [str(i) for i in group["id"]]
-            f = table(key).field(field)
+            names = dict(zip(ids, group[title], strict=True)) if title else {}
+            f = t.field(field)
+
+            def who(i: str, names: dict = names) -> str:  # 王芳（vol-00012）: whom to compare
+                name = names.get(i)
+                return f"{name}（{i}）" if isinstance(name, str) and name else i
+
             for rid in ids:
-                others = "、".join(i for i in ids if i != rid)
+                others = [who(i) for i in ids if i != rid]
                 out.append(
                     Finding(
                         "duplicate",
                         key,
                         rid,
                         field,
-                        f"与 {others} 的{f.zh}相同",
-                        f"same {f.en} as {', '.join(i for i in ids if i != rid)}",
+                        f"与{'、'.join(others)}的{f.zh}相同"
+                        if names
+                        else f"与 {'、'.join(others)} 的{f.zh}相同",
+                        f"same {f.en} as {', '.join(others)}",
                     )
                 )
     return out
@@ -259,8 +303,43 @@ def check(store: Store) -> list[Finding]:
     for fn in CHECKS:
         findings.extend(fn(frames))
     findings.extend(_dangling(frames, all_ids))
+    findings.extend(_without_community(frames, everything))
     findings.extend(_held_without_records(frames, everything))
     return findings
+
+
+# Which page mends a finding: a page key (the UI knows its file) and the query parameters that
+# open the row there (see app_pages: ?vol=, ?event=, ?team=; 基础资料 takes ?table=&row=).
+_OPEN = {"volunteers": ("volunteers", "vol"), "events": ("events", "event"),
+         "teams": ("teams", "team")}  # fmt: skip
+_VIA = {"service_records": ("event_id", "volunteer_id"), "team_members": ("team_id",),
+        "timebank_transactions": ("volunteer_id",), "pairings": ("volunteer_id",),
+        "certificates": ("volunteer_id",), "roster_assignments": ("volunteer_id",)}  # fmt: skip
+
+
+def fix_target(f: Finding, frames: dict[str, pd.DataFrame]) -> tuple[str, dict[str, str]] | None:
+    """(page key, query parameters) of the page where a person mends `f`, or None when no
+    page edits that table (the row is then to be mended in the sheet itself)."""
+    if f.kind == "unreadable":
+        return None
+    if f.table in _OPEN:
+        page, param = _OPEN[f.table]
+        return page, {param: f.row_id}
+    if f.table in REFERENCE_TABLES:
+        return "tables", {"table": f.table, "row": f.row_id}
+    df = frames.get(f.table)
+    if df is None or f.table not in _VIA:
+        return None
+    hit = df[df["id"] == f.row_id]
+    if hit.empty:
+        return None
+    for via in _VIA[f.table]:
+        value = hit.iloc[0][via]
+        target = table(f.table).field(via).ref or ""
+        if isinstance(value, str) and value and target in _OPEN:
+            page, param = _OPEN[target]
+            return page, {param: value}
+    return None
 
 
 def problems(findings: list[Finding]) -> list[Finding]:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from sltcore.auth import Actor, in_scope
 from sltcore.errors import ValidationError
-from sltcore.exports.report import csv_safe
+from sltcore.exports.cells import csv_safe
 from sltcore.privacy import may_see
 from sltcore.refs import sorted_options
 from sltcore.schema import TABLE_BY_KEY, Table
@@ -185,7 +185,7 @@ def volunteer_picker(
 
 def safe_csv(df: pd.DataFrame) -> bytes:
     """`df` as a CSV a spreadsheet opens safely: UTF-8 with a BOM (Excel reads the Chinese),
-    every text cell and header through `report.csv_safe` (a name typed as `=HYPERLINK(...)`
+    every text cell and header through `cells.csv_safe` (a name typed as `=HYPERLINK(...)`
     stays text), numbers left as numbers (a negative number is not a formula)."""
     out = pd.DataFrame(index=df.index)
     for col in df.columns:

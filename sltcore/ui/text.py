@@ -28,7 +28,8 @@ def md(text: Any) -> str:
     if text is None:
         return ""
     plain = _AUTOLINK.sub(JOINER, str(text))
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in plain)
+    escaped = "".join("\\" + ch if ch in _PUNCT else ch for ch in plain)
+    return escaped.replace("\n", "  \n")  # a typed line break stays a break
 
 
 def md_lines(text: Any) -> str:
