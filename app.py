@@ -47,6 +47,12 @@ pages = {
         st.Page(
             "app_pages/teams.py", title=tr("nav.teams"), icon=":material/groups:", url_path="teams"
         ),
+        st.Page(
+            "app_pages/timebank.py",
+            title=tr("nav.timebank"),
+            icon=":material/savings:",
+            url_path="timebank",
+        ),
     ],
     tr("nav.section.leaders"): [
         dashboard,

@@ -139,6 +139,7 @@ def reference_rows() -> dict[str, list[dict[str, Any]]]:
         {"key": "office.name", "value": "三里屯街道志愿服务分中心", "description": "出具单位"},
         {"key": "office.head", "value": "", "description": "单位负责人"},
         {"key": "office.phone", "value": "010-64160000", "description": "联系电话"},
+        {"key": "timebank.rate", "value": "1", "description": "公益储蓄：每服务 1 小时存入的积分"},
     ]
     return {"communities": communities, "programmes": programmes, "settings": settings}
 
@@ -471,29 +472,47 @@ def _programmes_side(
         }
         for i, (n, k, p) in enumerate(items)
     ]
+    # Points earned by service follow from the records (sltcore.services.timebank); the ledger
+    # rows are the 2010 公益银行 balances carried over, and redemptions within each balance.
     hours: dict[str, float] = defaultdict(float)
     for rec in data["service_records"]:
         hours[rec["volunteer_id"]] += rec["hours"]
+    used: dict[str, int] = defaultdict(int)
+    last: dict[str, dt.date] = {}
+    for rec in data["service_records"]:
+        last[rec["volunteer_id"]] = max(last.get(rec["volunteer_id"], start), rec["date"])
     for vid, total in sorted(hours.items())[: max(1, len(hours) // 3)]:
-        data["timebank_transactions"].append(
-            {
-                "id": f"tx-{len(data['timebank_transactions']) + 1}",
-                "volunteer_id": vid,
-                "date": g.until - dt.timedelta(days=40),
-                "kind": "deposit",
-                "points": total,
-            }
-        )
-        if total >= 20 and r.random() < 0.4:
-            item = r.choice(data["redemption_items"])
+        balance = total
+        if r.random() < 0.2 or not data["timebank_transactions"]:
+            carried = float(r.choice((5, 10, 20)))
+            balance += carried
             data["timebank_transactions"].append(
                 {
                     "id": f"tx-{len(data['timebank_transactions']) + 1}",
                     "volunteer_id": vid,
-                    "date": g.until - dt.timedelta(days=r.randint(1, 30)),
+                    "date": max(start, g.until - dt.timedelta(days=300)),
+                    "kind": "deposit",
+                    "points": carried,
+                    "notes": "原公益银行账户结转",
+                }
+            )
+        affordable = [
+            i
+            for i in data["redemption_items"]
+            if i["points"] <= balance / 2 and used[i["id"]] < i["stock"]
+        ]
+        if affordable and r.random() < 0.5:
+            item = r.choice(affordable)
+            used[item["id"]] += 1
+            data["timebank_transactions"].append(
+                {
+                    "id": f"tx-{len(data['timebank_transactions']) + 1}",
+                    "volunteer_id": vid,
+                    "date": min(g.until, last[vid] + dt.timedelta(days=r.randint(0, 20))),
                     "kind": "redeem",
                     "points": -float(item["points"]),
                     "item_id": item["id"],
+                    "quantity": 1,
                 }
             )
     kinds = ["elder_alone"] * 30 + ["disabled"] * 22 + ["elder_empty"] * 18 + ["low_income"] * 10

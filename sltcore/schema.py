@@ -160,8 +160,10 @@ KEY_PERIOD = _choices(
 TEAM_ROLE = _choices(
     ("leader", "队长", "Leader"), ("deputy", "副队长", "Deputy"), ("member", "队员", "Member")
 )
+# Points earned by service are never stored: they follow from the countable service records
+# (sltcore.services.timebank). These are the other entries of a volunteer's time-bank ledger.
 TX_KIND = _choices(
-    ("deposit", "存入", "Deposit"),
+    ("deposit", "转入（旧账结转）", "Carried over"),
     ("redeem", "兑换", "Redemption"),
     ("adjust", "调整", "Adjustment"),
 )
@@ -363,8 +365,11 @@ TABLES: tuple[Table, ...] = (
         _name("项目名称", "Item"),
         Field("kind", "类型", "Kind", "choice", required=True, choices=ITEM_KIND),
         Field("points", "所需积分", "Points", "number", required=True, min=0),
-        Field("stock", "库存", "Stock", "int", min=0),
-        Field("provider_id", "提供单位", "Provider", "ref", ref="organisations"),
+        Field("stock", "投放数量", "Supplied", "int", min=0,
+              help_zh="提供单位投放的总份数，已兑换的份数自动扣除；留空表示不限量",
+              help_en="Total supplied; redeemed units are deducted. Empty: unlimited"),
+        Field("provider_id", "提供单位", "Provider", "ref", ref="organisations",
+              help_zh="留空表示由街道志愿服务分中心提供", help_en="Empty: the office itself"),
         Field("active", "可兑换", "Available", "bool", default=True),
         Field("description", "说明", "Description", "longtext"),
         kind="reference",
@@ -377,7 +382,11 @@ TABLES: tuple[Table, ...] = (
         Field("points", "积分（存入为正，兑换为负）", "Points (+deposit, -redeem)", "number",
               required=True),
         Field("item_id", "兑换项目", "Item", "ref", ref="redemption_items"),
+        Field("quantity", "兑换份数", "Quantity", "int", min=1),
         Field("record_id", "对应服务记录", "Service record", "ref", ref="service_records"),
+        Field("override_reason", "强制兑换理由", "Override reason", max_length=200,
+              help_zh="超出余额或剩余数量时，管理员须填写",
+              help_en="Needed when an admin overrides"),
         _notes(),
         title_field="date",
         scope_via="volunteer_id",

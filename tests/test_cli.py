@@ -23,7 +23,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_init_creates_the_reference_data_once(db: Path, capsys) -> None:
     assert main(["init"]) == 0
-    assert "已新增 21 条基础资料" in capsys.readouterr().out
+    assert "已新增 22 条基础资料" in capsys.readouterr().out
     assert main(["init"]) == 0
     assert "已新增 0 条基础资料" in capsys.readouterr().out
     con = sqlite3.connect(db)
