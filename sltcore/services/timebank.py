@@ -237,7 +237,7 @@ def catalogue(frames: Frames) -> pd.DataFrame:
     )
     out["provider"] = out["provider"].fillna("街道志愿服务分中心")
     out["left"] = [
-        None if s is None or s != s else max(int(s) - int(u), 0)
+        None if pd.isna(s) else max(int(s) - int(u), 0)
         for s, u in zip(out["stock"], out["redeemed"], strict=True)
     ]
     return out.sort_values(["points", "name"], kind="stable").reset_index(drop=True)[cols]
@@ -314,7 +314,8 @@ def redeem(
     """Spend points on `quantity` units of an item: one transaction, checked inside it.
 
     Refused (`Refused`, naming the person and the item) when the volunteer's balance or the
-    item's units left do not cover it, unless `override_reason` is given by an administrator.
+    item's units left do not cover it, unless an administrator overrides: `override_reason`
+    not None asks for the override, and it must then hold a reason.
     """
     day = day or clock.today()
     if not isinstance(quantity, int) or quantity < 1:
@@ -352,7 +353,7 @@ def redeem(
             problems_en.append(f"Not enough left: {left} of “{item_name}”, {quantity} asked for.")
         reason = None
         if problems_zh:
-            if override_reason is None or not override_reason.strip():
+            if override_reason is None:  # not asked for; "" asks without a reason
                 hint_zh = "管理员可勾选“强制兑换”并填写理由。" if actor.role == "admin" else ""
                 hint_en = " An administrator may override with a reason." if hint_zh else ""
                 raise Refused("".join(problems_zh) + hint_zh, " ".join(problems_en) + hint_en)
