@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from sltcore import clock, i18n
@@ -100,7 +101,7 @@ def ledger_of(vid: str, name: str, balances) -> None:
 def _item_label(item: dict) -> str:
     left = (
         tr("tb.redeem.unlimited")
-        if item["left"] is None
+        if pd.isna(item["left"])
         else tr("tb.redeem.left", left=int(item["left"]))
     )
     return tr("tb.redeem.item.label", name=item["name"], points=pts(item["points"]), left=left)

@@ -236,10 +236,11 @@ def catalogue(frames: Frames) -> pd.DataFrame:
         }
     )
     out["provider"] = out["provider"].fillna("街道志愿服务分中心")
-    out["left"] = [
+    left = [
         None if pd.isna(s) else max(int(s) - int(u), 0)
         for s, u in zip(out["stock"], out["redeemed"], strict=True)
     ]
+    out["left"] = pd.array(left, dtype="Int64")  # <NA>: no limit
     return out.sort_values(["points", "name"], kind="stable").reset_index(drop=True)[cols]
 
 
