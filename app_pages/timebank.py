@@ -108,7 +108,9 @@ def _item_label(item: dict) -> str:
 
 
 def redeem_tab(balances, items) -> None:
-    vid = find_volunteer("tb.redeem", tr("tb.redeem.who"))
+    # a new set of keys after each save: the form starts empty, so one click redeems once
+    gen = st.session_state.get("tb.redeem.gen", 0)
+    vid = find_volunteer(f"tb.redeem.{gen}", tr("tb.redeem.who"))
     offered = items[items["active"].astype(bool)]
     if offered.empty:
         st.info(tr("tb.redeem.no_items"), icon=":material/inbox:")
@@ -116,12 +118,14 @@ def redeem_tab(balances, items) -> None:
     by_id = {r["id"]: r for r in offered.to_dict("records")}
     item_id = st.selectbox(
         tr("tb.redeem.item"), list(by_id), format_func=lambda i: _item_label(by_id[i]),
-        key="tb.redeem.item",
+        key=f"tb.redeem.{gen}.item",
     )  # fmt: skip
     c = st.columns(2)
-    quantity = int(c[0].number_input(tr("tb.redeem.quantity"), 1, 100, 1, key="tb.redeem.qty"))
-    day = c[1].date_input(tr("tb.redeem.date"), today, max_value=today, key="tb.redeem.date")
-    notes = st.text_input(tr("tb.redeem.notes"), key="tb.redeem.notes")
+    quantity = int(
+        c[0].number_input(tr("tb.redeem.quantity"), 1, 100, 1, key=f"tb.redeem.{gen}.qty")
+    )
+    day = c[1].date_input(tr("tb.redeem.date"), today, max_value=today, key=f"tb.redeem.{gen}.date")
+    notes = st.text_input(tr("tb.redeem.notes"), key=f"tb.redeem.{gen}.notes")
     reason = None
     if vid:
         row = balances.loc[balances["id"] == vid].iloc[0]
@@ -138,8 +142,11 @@ def redeem_tab(balances, items) -> None:
         )
         if after < 0:
             st.caption(tr("tb.redeem.short"))
-    if actor.role == "admin" and st.checkbox(tr("tb.redeem.override"), key="tb.redeem.force"):
-        reason = st.text_input(tr("tb.redeem.reason"), key="tb.redeem.reason")
+    override = actor.role == "admin" and st.checkbox(
+        tr("tb.redeem.override"), key=f"tb.redeem.{gen}.force"
+    )
+    if override:
+        reason = st.text_input(tr("tb.redeem.reason"), key=f"tb.redeem.{gen}.reason")
     if st.button(tr("tb.redeem.submit"), type="primary", key="tb.redeem.go", disabled=not vid):
         done = form_attempt(
             lambda: timebank.redeem(
@@ -148,6 +155,7 @@ def redeem_tab(balances, items) -> None:
         )
         if done is not None:
             after_write()
+            st.session_state["tb.redeem.gen"] = gen + 1
             name = balances.loc[balances["id"] == vid, "name"].iloc[0]
             key = "tb.redeem.done_override" if done.overridden else "tb.redeem.done"
             flash(

@@ -53,11 +53,11 @@ def _tab(at: AppTest, label: str):
 
 def _redeem(at: AppTest, who: str, item_label_part: str, quantity: int = 1) -> AppTest:
     tab = _tab(at, "兑换")
-    tab.text_input(key="tb.redeem.q").input(who).run()
+    tab.text_input(key="tb.redeem.0.q").input(who).run()
     tab = _tab(at, "兑换")
-    box = tab.selectbox(key="tb.redeem.item")
+    box = tab.selectbox(key="tb.redeem.0.item")
     box.select(next(o for o in box.options if item_label_part in o)).run()
-    _tab(at, "兑换").number_input(key="tb.redeem.qty").set_value(quantity).run()
+    _tab(at, "兑换").number_input(key="tb.redeem.0.qty").set_value(quantity).run()
     return at
 
 
@@ -108,6 +108,9 @@ def test_a_redemption_is_saved_and_named(desk) -> None:
     _go(at)
     assert not at.error
     assert [t.value for t in at.toast] == ["已为王秀英兑换“理发服务”× 1，余额 7 分。"]
+    redo = _tab(at, "兑换")
+    assert redo.text_input(key="tb.redeem.1.q").value == "", "the form starts afresh"
+    assert redo.button(key="tb.redeem.go").disabled
     tx = desk["store"].read_all()["timebank_transactions"]
     assert list(tx["points"]) == [-5.0] and list(tx["quantity"]) == [1]
 
@@ -128,10 +131,10 @@ def test_stock_is_refused_with_its_message(desk) -> None:
 
 def test_override_without_reason_is_refused_then_saved_with_it(desk) -> None:
     at = _redeem(open_page(), "王秀英", "图书", quantity=2)
-    _tab(at, "兑换").checkbox(key="tb.redeem.force").check().run()
+    _tab(at, "兑换").checkbox(key="tb.redeem.0.force").check().run()
     _go(at)
     assert "强制兑换理由：请填写" in _errors(at)
-    _tab(at, "兑换").text_input(key="tb.redeem.reason").input("重阳节慰问").run()
+    _tab(at, "兑换").text_input(key="tb.redeem.0.reason").input("重阳节慰问").run()
     _go(at)
     assert [t.value for t in at.toast] == ["已强制兑换：王秀英“图书”× 2，余额 -4 分。"]
     row = desk["store"].read_all()["timebank_transactions"].iloc[0]

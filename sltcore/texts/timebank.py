@@ -4,9 +4,10 @@ TEXTS = {
     "nav.timebank": ("公益储蓄", "Time bank"),
     "tb.title": ("公益储蓄", "Time bank"),
     "tb.intro": (
-        "每计入 1 小时服务时长存入 {rate} 积分（设置 timebank.rate）。积分可兑换下面的服务和物品；"
-        "兑换只扣积分，不减少计入星级的服务时长。",
-        "Every countable service hour deposits {rate} points (setting timebank.rate). Points buy "
+        "每计入 1 小时服务时长存入 {rate} 积分（比率由管理员在设置 timebank.rate 中调整）。"
+        "积分可兑换下面的服务和物品；兑换只扣积分，不减少计入星级的服务时长。",
+        "Every countable service hour deposits {rate} points (an administrator sets the rate, "
+        "setting timebank.rate). Points buy "
         "the items below; a redemption spends points and never reduces the hours that count "
         "for star levels.",
     ),
