@@ -53,6 +53,12 @@ pages = {
             icon=":material/savings:",
             url_path="timebank",
         ),
+        st.Page(
+            "app_pages/pairings.py",
+            title=tr("nav.pairings"),
+            icon=":material/handshake:",
+            url_path="pairings",
+        ),
     ],
     tr("nav.section.leaders"): [
         dashboard,

@@ -547,10 +547,11 @@ def _programmes_side(
                 "kind": "disabled" if ben["kind"] == "disabled" else "elder",
                 "programme_id": "prog-p4" if ben["kind"] == "disabled" else "prog-p3",
                 "started_on": max(v["registered_on"], start),
-                "frequency": "每周一次",
+                "visits_per_month": 2 if ben["kind"] == "elder_alone" else 1,
                 "status": "active",
             }
         )
+    _visits(g, data)
     security = [v for v in vols if v["membership"] == "security"] or vols
     for year in (g.until.year - 1, g.until.year):
         for period, day in (
@@ -614,6 +615,49 @@ def _programmes_side(
     ]
 
 
+def _visits(g: _Gen, data: dict) -> None:
+    """Each pairing's visits over the last six months, as service records linked to it: most
+    keep their agreement, about one in six fell behind last month."""
+    r = g.r
+    community = {b["id"]: b["community_id"] for b in data["beneficiaries"]}
+    this_month = g.until.replace(day=1)
+    months = [this_month]
+    for _ in range(5):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    n = 0
+    for p in data["pairings"]:
+        behind = r.random() < 0.17
+        for first in months:
+            last = min(
+                (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), g.until
+            )
+            if last < p["started_on"]:
+                continue
+            agreed = p["visits_per_month"]
+            count = agreed
+            if first == months[-2] and behind:
+                count = r.randint(0, agreed - 1)
+            elif first == this_month:
+                count = r.randint(0, agreed)
+            lo = max(first, p["started_on"])
+            for _ in range(count):
+                n += 1
+                data["service_records"].append(
+                    {
+                        "id": f"rec-v{n:06d}",
+                        "volunteer_id": p["volunteer_id"],
+                        "date": g.date_between(lo, last),
+                        "hours": r.choice((1.0, 1.5, 2.0)),
+                        "community_id": community[p["beneficiary_id"]],
+                        "service_object": "结对帮扶对象",
+                        "content": "结对走访：陪伴聊天、了解近况",
+                        "recorder": "示例数据",
+                        "confirmed": True,
+                        "pairing_id": p["id"],
+                    }
+                )
+
+
 LOAD_ORDER = (
     "communities",
     "programmes",
@@ -623,11 +667,11 @@ LOAD_ORDER = (
     "teams",
     "team_members",
     "events",
+    "beneficiaries",
+    "pairings",
     "service_records",
     "redemption_items",
     "timebank_transactions",
-    "beneficiaries",
-    "pairings",
     "roster_shifts",
     "roster_assignments",
     "donations",
