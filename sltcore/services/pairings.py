@@ -105,7 +105,7 @@ def status(frames: Frames, today: dt.date | None = None, lang: str = "zh") -> pd
             "agreed": pairs["visits_per_month"].fillna(1).astype(int),
             "last_month": pairs["id"].map(prev).fillna(0).astype(int),
             "this_month": pairs["id"].map(now).fillna(0).astype(int),
-            "last_visit": pairs["id"].map(latest).dt.date,
+            "last_visit": pd.to_datetime(pairs["id"].map(latest.to_dict())).dt.date,
         }
     )
     active = pairs["status"].fillna("active") == "active"
