@@ -59,6 +59,12 @@ pages = {
             icon=":material/handshake:",
             url_path="pairings",
         ),
+        st.Page(
+            "app_pages/rosters.py",
+            title=tr("nav.rosters"),
+            icon=":material/shield_person:",
+            url_path="rosters",
+        ),
     ],
     tr("nav.section.leaders"): [
         dashboard,

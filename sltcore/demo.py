@@ -552,39 +552,7 @@ def _programmes_side(
             }
         )
     _visits(g, data)
-    security = [v for v in vols if v["membership"] == "security"] or vols
-    for year in (g.until.year - 1, g.until.year):
-        for period, day in (
-            ("national_day", dt.date(year, 10, 1)),
-            ("spring", dt.date(year, 2, 1)),
-        ):
-            if not start <= day <= g.until:
-                continue
-            for ci, cid in enumerate(com_ids):
-                sid = f"shift-{year}-{period}-{ci + 1}"
-                data["roster_shifts"].append(
-                    {
-                        "id": sid,
-                        "key_period": period,
-                        "post": POSTS[ci % len(POSTS)],
-                        "community_id": cid,
-                        "date": day,
-                        "start_time": dt.time(8, 0),
-                        "end_time": dt.time(12, 0),
-                        "slots": 3,
-                    }
-                )
-                for k in range(3):
-                    v = security[(ci * 3 + k + year) % len(security)]
-                    if v["registered_on"] <= day:
-                        data["roster_assignments"].append(
-                            {
-                                "id": f"asg-{sid}-{k}",
-                                "shift_id": sid,
-                                "volunteer_id": v["id"],
-                                "status": "on_duty",
-                            }
-                        )
+    _rosters(g, data, vols, com_ids, start)
     donors = [o for o in orgs if o["care_alliance"]][:8]  # 8 alliance companies gave 75,000 yuan
     amounts = [15000, 12000, 10000, 10000, 8000, 8000, 6000, 6000]
     for i, (org, amount) in enumerate(zip(donors, amounts, strict=False)):
@@ -658,6 +626,70 @@ def _visits(g: _Gen, data: dict) -> None:
                 )
 
 
+PERIOD_NAMES = {"national_day": "国庆", "spring": "两节", "other": "冬季安全"}
+
+
+def _rosters(g: _Gen, data: dict, vols: list, com_ids: list, start: dt.date) -> None:
+    """Duty periods of the last two years (National Day, Spring Festival, all attended) and
+    one running now (a winter-safety week with a night patrol across midnight), partly
+    staffed, so the coverage view shows gaps and the past days show attendance."""
+    security = [v for v in vols if v["membership"] == "security"] or vols
+    periods = []
+    for year in (g.until.year - 1, g.until.year):
+        for key, first, days in (
+            ("spring", dt.date(year, 2, 1), 3),
+            ("national_day", dt.date(year, 10, 1), 3),
+        ):
+            if start <= first and first + dt.timedelta(days=days - 1) < g.until:
+                periods.append((key, f"{year}年{PERIOD_NAMES[key]}值守", first, days))
+    periods.append(("other", f"{g.until.year}年冬季安全值守", g.until - dt.timedelta(days=3), 7))
+    busy: set = set()
+    n = 0
+    for key, name, first, days in periods:
+        pid = f"per-{first:%Y%m%d}"
+        data["roster_periods"].append({"id": pid, "name": name, "key_period": key,
+                                       "start_date": first,
+                                       "end_date": first + dt.timedelta(days=days - 1)})  # fmt: skip
+        for d in range(days):
+            day = first + dt.timedelta(days=d)
+            for ci, cid in enumerate(com_ids[:4]):
+                night = ci == 3  # 商圈夜巡 22:00-02:00, across midnight
+                sid = f"shift-{pid}-{d}-{ci}"
+                data["roster_shifts"].append(
+                    {
+                        "id": sid,
+                        "period_id": pid,
+                        "post": "商圈夜间巡逻" if night else POSTS[ci % len(POSTS)],
+                        "community_id": cid,
+                        "date": day,
+                        "start_time": dt.time(22, 0) if night else dt.time(8, 0),
+                        "end_time": dt.time(2, 0) if night else dt.time(12, 0),
+                        "slots": 3,
+                    }
+                )
+                staffed = 3 if day < g.until else g.r.choice((1, 2, 3))
+                for k in range(staffed):
+                    v = security[(n + k) % len(security)]
+                    if v["registered_on"] > day or (v["id"], day) in busy:
+                        continue
+                    busy.add((v["id"], day))
+                    asg = {"id": f"asg-{sid}-{k}", "shift_id": sid, "volunteer_id": v["id"],
+                           "status": "assigned"}  # fmt: skip
+                    if day < g.until:
+                        present = g.r.random() < 0.9
+                        asg["status"] = "on_duty" if present else "absent"
+                        if present:
+                            rid = f"rec-s{len(busy):06d}"
+                            data["service_records"].append(
+                                {"id": rid, "volunteer_id": v["id"], "date": day, "hours": 4.0,
+                                 "community_id": cid, "content": f"值守：{name}",
+                                 "recorder": "示例数据", "confirmed": True}
+                            )  # fmt: skip
+                            asg["record_id"] = rid
+                    data["roster_assignments"].append(asg)
+                n += 3
+
+
 LOAD_ORDER = (
     "communities",
     "programmes",
@@ -672,6 +704,7 @@ LOAD_ORDER = (
     "service_records",
     "redemption_items",
     "timebank_transactions",
+    "roster_periods",
     "roster_shifts",
     "roster_assignments",
     "donations",

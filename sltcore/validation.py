@@ -192,6 +192,7 @@ def row_rules(t: Table, row: dict[str, Any], row_no: int | None) -> list[Problem
         ("started_on", "ended_on"),
         ("joined_on", "left_on"),
         ("period_from", "period_to"),
+        ("start_date", "end_date"),
     ):
         if t.has(a) and t.has(b) and row.get(a) and row.get(b) and row[b] < row[a]:
             p(b, "不能早于开始日期", "cannot be before the start date")
