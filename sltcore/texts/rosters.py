@@ -62,8 +62,7 @@ TEXTS = {
     "ros.att.done": (
         "已保存：到岗 {present} 人，缺勤 {absent} 人；"
         "新记服务记录 {created} 条，撤销 {archived} 条。",
-        "Saved: {present} present, {absent} absent; {created} records added, "
-        "{archived} withdrawn.",
+        "Saved: {present} present, {absent} absent; {created} records added, {archived} withdrawn.",
     ),
     "ros.print.pdf": (
         "下载打印版（PDF，每天一页 A4）",
