@@ -46,9 +46,10 @@ def heat_map(cov: pd.DataFrame) -> alt.Chart:
         label=[f"{f}/{n}" for f, n in zip(cov["filled"], cov["needed"], strict=True)],
     )
     order = list(dict.fromkeys(data.sort_values("date")["day"]))
-    base = alt.Chart(data).encode(
-        x=alt.X("day:O", sort=order, title=tr("ros.chart.date")),
-        y=alt.Y("post:N", title=tr("ros.chart.post")),
+    height = max(120, 44 * data["post"].nunique())
+    base = alt.Chart(data, height=height).encode(
+        x=alt.X("day:O", sort=order, title=tr("ros.chart.date"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("post:N", title=tr("ros.chart.post"), axis=alt.Axis(labelOverlap=False)),
     )
     rect = base.mark_rect().encode(
         color=alt.Color(
@@ -65,7 +66,7 @@ def heat_map(cov: pd.DataFrame) -> alt.Chart:
         ],
     )
     text = base.mark_text(fontSize=13).encode(text="label:N")
-    return (rect + text).properties(height=max(120, 40 * data["post"].nunique()))
+    return (rect + text).properties(height=height)
 
 
 def coverage_tab(period: str) -> None:
