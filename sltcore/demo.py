@@ -773,7 +773,8 @@ def load_demo(
 ) -> dict[str, int]:
     """Fill a store that is empty, or holds only the reference data `init` creates, with the
     sample data set; reference rows already there are used as they are. Returns rows written
-    per table."""
+    per table. `records` are the service records at events; the pairings' visits and the
+    duty rosters' records come on top of them."""
     data = generate(volunteers, records, seed, until or clock.today())
     written, remap = _merge_reference(store, data, actor)
     for key in LOAD_ORDER:
