@@ -65,6 +65,12 @@ pages = {
             icon=":material/shield_person:",
             url_path="rosters",
         ),
+        st.Page(
+            "app_pages/donations.py",
+            title=tr("nav.donations"),
+            icon=":material/volunteer_activism:",
+            url_path="donations",
+        ),
     ],
     tr("nav.section.leaders"): [
         dashboard,

@@ -564,8 +564,31 @@ def _programmes_side(
                 "kind": "money",
                 "amount": float(amount),
                 "description": "关爱联盟爱心捐款",
+                "recipient": "街道志愿服务分中心",
+                "purpose": "寸草报晖助老项目",
                 "programme_id": "prog-b5",
                 "receipt_no": f"SLTJZ{i + 1:04d}",
+            }
+        )
+    goods = (
+        ("米面粮油100份", 5000.0, "独居老人", "两节慰问"),
+        ("冬季棉衣60件", 3600.0, "困境儿童和低保家庭", "冬季送温暖"),
+        ("血压计20台", 2400.0, "各社区服务站", "健康养生服务"),
+        ("图书300册", 4500.0, "社区图书角", "科普文艺活动"),
+    )
+    for i, (what, value, to, purpose) in enumerate(goods):
+        org = orgs[(i * 5 + 20) % len(orgs)]
+        data["donations"].append(
+            {
+                "id": f"don-g{i + 1}",
+                "organisation_id": org["id"],
+                "date": g.date_between(start, g.until),
+                "kind": "goods",
+                "amount": value,
+                "description": what,
+                "recipient": to,
+                "purpose": purpose,
+                "receipt_no": f"SLTWZ{i + 1:04d}",
             }
         )
     data["accounts"] = [
