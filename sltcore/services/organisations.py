@@ -3,8 +3,7 @@
 A donation is cash (`money`, in yuan) or in kind (`goods` or `service`, with what was given
 and what it is worth); it comes from an organisation or a named person, and says to whom and
 for what. Totals add cash and the value of gifts in kind, always shown apart as well.
-Recording one is ONE transaction (`record`), refused with every problem at once, each naming
-its field.
+Recording one is ONE transaction (`record`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from typing import Any
 import pandas as pd
 
 from sltcore.auth import Actor
-from sltcore.errors import Problem, ValidationError
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.store.base import Row, Store
 
@@ -23,27 +21,10 @@ Frames = Mapping[str, pd.DataFrame]
 T = "donations"
 
 
-def problems(values: Mapping[str, Any]) -> list[Problem]:
-    """The donation rules beyond the schema's: who gave, how much, what."""
-    out = []
-    if not values.get("organisation_id") and not str(values.get("donor_name") or "").strip():
-        out.append(Problem(T, None, "organisation_id", "请选择捐赠单位，或填写捐赠人（个人）",
-                           "choose the organisation or type the person"))  # fmt: skip
-    kind = values.get("kind")
-    if kind == "money" and not values.get("amount"):
-        out.append(Problem(T, None, "amount", "资金捐赠须填写金额（元）",
-                           "a cash donation needs its amount"))  # fmt: skip
-    if kind in ("goods", "service") and not str(values.get("description") or "").strip():
-        out.append(Problem(T, None, "description", "物资或服务捐赠须写明捐赠内容",
-                           "say what was given"))  # fmt: skip
-    return out
-
-
 def record(store: Store, actor: Actor, values: Mapping[str, Any]) -> Row:
-    """Save one donation (the schema's rules and `problems` together, all at once)."""
-    found = problems(values)
-    if found:
-        raise ValidationError(found)
+    """Save one donation: ONE transaction; every problem at once, each naming its field (the
+    rules are the schema's and `sltcore.validation`'s: who gave, the amount of cash, what was
+    given in kind)."""
     return store.transact(actor, lambda tx: tx.append(T, [values])[0])
 
 
