@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from sltcore import i18n
-from sltcore.services import analytics
+from sltcore.services import analytics, organisations, pairings, rosters, timebank
 from sltcore.store import Store
 from sltcore.ui import attempt, charts, filters, lang, tr
+from sltcore.ui.text import md
 
 CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 LAYOUT = (
@@ -103,6 +104,80 @@ def _chart(name: str, df: pd.DataFrame, language: str) -> None:
     st.caption(caption)
 
 
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _programmes(_store: Store, key: str, revision: str, today: object) -> dict:
+    """The programmes' figures, once per data revision (they follow no period filter)."""
+    frames = filters.frames(_store, key, revision)
+    return {
+        "points": timebank.monthly(frames).tail(12),
+        "visits": pairings.visits_against_agreed(frames, today),
+        "roster": rosters.period_coverage(frames, today),
+        "donations": organisations.by_year(frames),
+    }
+
+
+def _programmes_section(store: Store, key: str, revision: str, today: object) -> None:
+    """Time bank, pairings, duty roster and donations: what the office's own programmes do."""
+    data = attempt(lambda: _programmes(store, key, revision, today))
+    if data is None:
+        return
+    st.subheader(tr("dashp.title"))
+    v, r = data["visits"], data["roster"]
+    left, right = st.columns(2)
+    left.metric(
+        tr("dashp.visits"),
+        tr("dashp.visits.value", done=v["last_visits"], agreed=v["last_agreed"]),
+        help=tr("dashp.visits.help", this=v["this_visits"], this_agreed=v["this_agreed"],
+                behind=v["behind"]),
+    )  # fmt: skip
+    if r is None:
+        right.metric(tr("dashp.roster"), "—", help=tr("dashp.roster.none"))
+    else:
+        right.metric(
+            tr("dashp.roster"),
+            tr("dashp.roster.value", filled=r["filled"], needed=r["needed"]),
+            help=tr("dashp.roster.help", name=md(r["name"]), short=r["short"]),
+        )
+    a, b = st.columns(2)
+    with a, st.container(border=True):
+        st.markdown(f"**{tr('dashp.points')}**")
+        pts = data["points"]
+        if pts.empty:
+            st.info(tr("dashp.points.none"), icon=":material/inbox:")
+        else:
+            st.bar_chart(
+                pts.assign(month=pts["month"].dt.strftime("%Y-%m")).rename(
+                    columns={
+                        "month": tr("dashp.points.month"),
+                        "earned": tr("dashp.points.earned"),
+                        "redeemed": tr("dashp.points.redeemed"),
+                    }
+                ),
+                x=tr("dashp.points.month"),
+                y=[tr("dashp.points.earned"), tr("dashp.points.redeemed")],
+                stack=False,
+                height=260,
+            )
+    with b, st.container(border=True):
+        st.markdown(f"**{tr('dashp.donations')}**")
+        don = data["donations"]
+        if don.empty:
+            st.info(tr("dashp.donations.none"), icon=":material/inbox:")
+        else:
+            st.bar_chart(
+                don.assign(year=don["year"].astype(str)).rename(
+                    columns={
+                        "year": tr("dashp.donations.year"),
+                        "cash": tr("dashp.donations.cash"),
+                        "in_kind": tr("dashp.donations.in_kind"),
+                    }
+                ),
+                x=tr("dashp.donations.year"),
+                y=[tr("dashp.donations.cash"), tr("dashp.donations.in_kind")],
+                height=260,
+            )
+
+
 def main() -> None:
     language = lang()
     store, key, revision, options, today = filters.open_leaders_page("dash.title", "dash.intro")
@@ -137,6 +212,7 @@ def main() -> None:
         for col, name in zip(st.columns(len(row)), row, strict=True):
             with col, st.container(border=True):
                 _chart(name, data[name], language)
+    _programmes_section(store, key, revision, today)
 
 
 main()

@@ -203,3 +203,29 @@ def record_visit(
         )[0]
 
     return store.transact(actor, fn)
+
+
+def visits_against_agreed(frames: Frames, today: dt.date | None = None) -> dict[str, int]:
+    """For the dashboard: visits made and agreed, last month (pairings that owed it) and this
+    month so far (every active pairing), and how many pairings are behind."""
+    df = status(frames, today)
+    if df.empty:
+        return {"last_visits": 0, "last_agreed": 0, "this_visits": 0, "this_agreed": 0,
+                "behind": 0}  # fmt: skip
+    today = today or clock.today()
+    first, last = previous_month(today)
+    pairs = frames["pairings"].set_index("id")
+    owed = [
+        bool(a) and owes_month(_day(pairs.loc[i, "started_on"]), _day(pairs.loc[i, "ended_on"]),
+                               first, last)
+        for i, a in zip(df["id"], df["active"], strict=True)
+    ]  # fmt: skip
+    owed_df = df[pd.Series(owed, index=df.index)]
+    active = df[df["active"]]
+    return {
+        "last_visits": int(owed_df["last_month"].clip(upper=owed_df["agreed"]).sum()),
+        "last_agreed": int(owed_df["agreed"].sum()),
+        "this_visits": int(active["this_month"].sum()),
+        "this_agreed": int(active["agreed"].sum()),
+        "behind": int(df["behind"].sum()),
+    }

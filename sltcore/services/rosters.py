@@ -262,3 +262,20 @@ def attendance_sheet(frames: Frames, shift_id: str) -> pd.DataFrame:
             "recorded": a["record_id"].isin(recs),
         }
     ).reset_index(drop=True)
+
+
+def period_coverage(frames: Frames, today: dt.date | None = None) -> dict | None:
+    """For the dashboard: the current period's name, people assigned and needed (each post-day
+    counted up to what it needs), and the post-days still short."""
+    pid = current_period(frames, today)
+    if pid is None:
+        return None
+    cov = coverage(frames, pid)
+    name = frames["roster_periods"].set_index("id").loc[pid, "name"]
+    filled = int(cov["filled"].clip(upper=cov["needed"]).sum()) if len(cov) else 0
+    return {
+        "name": str(name),
+        "filled": filled,
+        "needed": int(cov["needed"].sum()) if len(cov) else 0,
+        "short": int((cov["gap"] > 0).sum()) if len(cov) else 0,
+    }
