@@ -124,58 +124,37 @@ def _programmes_section(store: Store, key: str, revision: str, today: object) ->
     st.subheader(tr("dashp.title"))
     v, r = data["visits"], data["roster"]
     left, right = st.columns(2)
-    left.metric(
-        tr("dashp.visits"),
-        tr("dashp.visits.value", done=v["last_visits"], agreed=v["last_agreed"]),
-        help=tr("dashp.visits.help", this=v["this_visits"], this_agreed=v["this_agreed"],
-                behind=v["behind"]),
-    )  # fmt: skip
-    if r is None:
-        right.metric(tr("dashp.roster"), "—", help=tr("dashp.roster.none"))
-    else:
-        right.metric(
-            tr("dashp.roster"),
-            tr("dashp.roster.value", filled=r["filled"], needed=r["needed"]),
-            help=tr("dashp.roster.help", name=md(r["name"]), short=r["short"]),
-        )
+    with left, st.container(border=True):
+        st.markdown(f"{tr('dashp.visits')}\n\n### " + tr(
+            "dashp.visits.value", done=v["last_visits"], agreed=v["last_agreed"]
+        ))  # fmt: skip
+        st.caption(
+            tr("dashp.visits.help", this=v["this_visits"], this_agreed=v["this_agreed"],
+               behind=v["behind"])
+        )  # fmt: skip
+    with right, st.container(border=True):
+        if r is None:
+            st.markdown(f"{tr('dashp.roster')}\n\n### —")
+            st.caption(tr("dashp.roster.none"))
+        else:
+            value = tr("dashp.roster.value", filled=r["filled"], needed=r["needed"])
+            st.markdown(f"{tr('dashp.roster')}\n\n### {value}")
+            st.caption(tr("dashp.roster.help", name=md(r["name"]), short=r["short"]))
     a, b = st.columns(2)
     with a, st.container(border=True):
         st.markdown(f"**{tr('dashp.points')}**")
         pts = data["points"]
         if pts.empty:
-            st.info(tr("dashp.points.none"), icon=":material/inbox:")
+            st.info(tr("dashp.points.none"), icon=":material/info:")
         else:
-            st.bar_chart(
-                pts.assign(month=pts["month"].dt.strftime("%Y-%m")).rename(
-                    columns={
-                        "month": tr("dashp.points.month"),
-                        "earned": tr("dashp.points.earned"),
-                        "redeemed": tr("dashp.points.redeemed"),
-                    }
-                ),
-                x=tr("dashp.points.month"),
-                y=[tr("dashp.points.earned"), tr("dashp.points.redeemed")],
-                stack=False,
-                height=260,
-            )
+            st.altair_chart(charts.points_chart(pts, lang()))
     with b, st.container(border=True):
         st.markdown(f"**{tr('dashp.donations')}**")
         don = data["donations"]
         if don.empty:
-            st.info(tr("dashp.donations.none"), icon=":material/inbox:")
+            st.info(tr("dashp.donations.none"), icon=":material/info:")
         else:
-            st.bar_chart(
-                don.assign(year=don["year"].astype(str)).rename(
-                    columns={
-                        "year": tr("dashp.donations.year"),
-                        "cash": tr("dashp.donations.cash"),
-                        "in_kind": tr("dashp.donations.in_kind"),
-                    }
-                ),
-                x=tr("dashp.donations.year"),
-                y=[tr("dashp.donations.cash"), tr("dashp.donations.in_kind")],
-                height=260,
-            )
+            st.altair_chart(charts.donations_chart(don, lang()))
 
 
 def main() -> None:

@@ -6,6 +6,8 @@ TEXTS = {
     "dashp.points.earned": ("存入", "Earned"),
     "dashp.points.redeemed": ("兑换", "Redeemed"),
     "dashp.points.month": ("月份", "Month"),
+    "dashp.points.unit": ("积分", "Points"),
+    "dashp.donations.unit": ("元", "Yuan"),
     "dashp.points.none": ("还没有积分。", "No points yet."),
     "dashp.visits": ("结对走访（上月）", "Pairing visits (last month)"),
     "dashp.visits.value": ("{done} / {agreed} 次", "{done} / {agreed}"),
