@@ -134,7 +134,9 @@ def test_page_refuses_a_donation_naming_the_field(app_env) -> None:
     store.close()
 
 
-def test_viewer_sees_no_form(app_env, demo_db) -> None:
+def test_only_an_admin_gets_the_form(app_env, demo_db) -> None:
     shutil.copy(demo_db, app_env)
-    at = open_page(Actor("leader", "viewer"))
-    assert _tab(at, "登记捐赠").info[0].value == "只读账号不能登记捐赠。"
+    for actor in (Actor("leader", "viewer"), Actor("c1", "coordinator", communities=("com-1",))):
+        at = open_page(actor)
+        assert _tab(at, "登记捐赠").info[0].value == "捐赠由街道管理员登记；请把收据交给管理员。"
+        assert not _tab(at, "登记捐赠").button

@@ -32,5 +32,8 @@ TEXTS = {
     "don.org.added": ("已新增驻区单位。", "Organisation saved."),
     "don.save": ("保存捐赠", "Save donation"),
     "don.saved": ("已登记捐赠。", "Donation saved."),
-    "don.readonly": ("只读账号不能登记捐赠。", "A read-only account cannot record donations."),
+    "don.readonly": (
+        "捐赠由街道管理员登记；请把收据交给管理员。",
+        "Donations are recorded by an administrator; pass the receipt on to them.",
+    ),
 }
