@@ -106,7 +106,8 @@ pages = {
 # Streamlit's own English typing hints ("Press Enter to apply") would be the only English on a
 # Chinese page; the forms say what to do in their own words.
 st.html("<style>[data-testid='InputInstructions']{display:none}</style>")
-navigation = st.navigation(pages)
+# Every page listed: a collapsed menu would say "View 3 more", in English only.
+navigation = st.navigation(pages, expanded=True)
 # Each page its own browser-tab title, so several open tabs can be told apart.
 st.set_page_config(page_title=f"{navigation.title} · {tr('app.title.short')}")
 # The sidebar (language, storage) draws even when the store cannot open: the page then says
