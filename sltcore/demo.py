@@ -535,6 +535,7 @@ def _programmes_side(
             }
         )
     active = [v for v in vols if v["membership"] in ("party", "women", "resident", "youth")]
+    team_of = {tm["volunteer_id"]: tm["team_id"] for tm in data["team_members"]}
     for i, ben in enumerate(data["beneficiaries"][:60]):
         if not active:
             break
@@ -542,6 +543,8 @@ def _programmes_side(
         data["pairings"].append(
             {
                 "id": f"pair-{i + 1}",
+                # every fifth pairing is a team's, its member v the contact
+                "team_id": team_of.get(v["id"]) if i % 5 == 0 else None,
                 "volunteer_id": v["id"],
                 "beneficiary_id": ben["id"],
                 "kind": "disabled" if ben["kind"] == "disabled" else "elder",
