@@ -84,6 +84,30 @@ pages = {
         st.Page(
             "app_pages/teams.py", title=tr("nav.teams"), icon=":material/groups:", url_path="teams"
         ),
+        st.Page(
+            "app_pages/timebank.py",
+            title=tr("nav.timebank"),
+            icon=":material/savings:",
+            url_path="timebank",
+        ),
+        st.Page(
+            "app_pages/pairings.py",
+            title=tr("nav.pairings"),
+            icon=":material/handshake:",
+            url_path="pairings",
+        ),
+        st.Page(
+            "app_pages/rosters.py",
+            title=tr("nav.rosters"),
+            icon=":material/shield_person:",
+            url_path="rosters",
+        ),
+        st.Page(
+            "app_pages/donations.py",
+            title=tr("nav.donations"),
+            icon=":material/volunteer_activism:",
+            url_path="donations",
+        ),
     ],
     tr("nav.section.leaders"): [
         dashboard,
@@ -158,7 +182,8 @@ pages = {
     ],
 }
 
-navigation = st.navigation(pages)
+# Every page listed: a collapsed menu would say "View 3 more", in English only.
+navigation = st.navigation(pages, expanded=True)
 go_to_requested_page([p for section in pages.values() for p in section])  # a bookmark
 # Each page its own browser-tab title, so several open tabs can be told apart.
 st.set_page_config(page_title=f"{navigation.title} · {tr('app.title.short')}")

@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from sltcore import i18n
-from sltcore.services import analytics
+from sltcore.services import analytics, organisations, pairings, rosters, timebank
 from sltcore.store import Store
 from sltcore.ui import attempt, charts, filters, lang, tr
+from sltcore.ui.text import md
 
 CACHE_TTL_SECONDS = filters.CACHE_TTL_SECONDS
 LAYOUT = (
@@ -103,6 +104,59 @@ def _chart(name: str, df: pd.DataFrame, language: str) -> None:
     st.caption(caption)
 
 
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _programmes(_store: Store, key: str, revision: str, today: object) -> dict:
+    """The programmes' figures, once per data revision (they follow no period filter)."""
+    frames = filters.frames(_store, key, revision)
+    return {
+        "points": timebank.monthly(frames).tail(12),
+        "visits": pairings.visits_against_agreed(frames, today),
+        "roster": rosters.period_coverage(frames, today),
+        "donations": organisations.by_year(frames),
+    }
+
+
+def _programmes_section(store: Store, key: str, revision: str, today: object) -> None:
+    """Time bank, pairings, duty roster and donations: what the office's own programmes do."""
+    data = attempt(lambda: _programmes(store, key, revision, today))
+    if data is None:
+        return
+    st.subheader(tr("dashp.title"))
+    v, r = data["visits"], data["roster"]
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown(f"{tr('dashp.visits')}\n\n### " + tr(
+            "dashp.visits.value", done=v["last_visits"], agreed=v["last_agreed"]
+        ))  # fmt: skip
+        st.caption(
+            tr("dashp.visits.help", this=v["this_visits"], this_agreed=v["this_agreed"],
+               behind=v["behind"])
+        )  # fmt: skip
+    with right, st.container(border=True):
+        if r is None:
+            st.markdown(f"{tr('dashp.roster')}\n\n### —")
+            st.caption(tr("dashp.roster.none"))
+        else:
+            value = tr("dashp.roster.value", filled=r["filled"], needed=r["needed"])
+            st.markdown(f"{tr('dashp.roster')}\n\n### {value}")
+            st.caption(tr("dashp.roster.help", name=md(r["name"]), short=r["short"]))
+    a, b = st.columns(2)
+    with a, st.container(border=True):
+        st.markdown(f"**{tr('dashp.points')}**")
+        pts = data["points"]
+        if pts.empty:
+            st.info(tr("dashp.points.none"), icon=":material/info:")
+        else:
+            st.altair_chart(charts.points_chart(pts, lang()))
+    with b, st.container(border=True):
+        st.markdown(f"**{tr('dashp.donations')}**")
+        don = data["donations"]
+        if don.empty:
+            st.info(tr("dashp.donations.none"), icon=":material/info:")
+        else:
+            st.altair_chart(charts.donations_chart(don, lang()))
+
+
 def main() -> None:
     language = lang()
     store, key, revision, options, today = filters.open_leaders_page("dash.title", "dash.intro")
@@ -137,6 +191,7 @@ def main() -> None:
         for col, name in zip(st.columns(len(row)), row, strict=True):
             with col, st.container(border=True):
                 _chart(name, data[name], language)
+    _programmes_section(store, key, revision, today)
 
 
 main()

@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
         help="志愿者人数 / volunteers",
     )
     d.add_argument("--records", type=int, default=demo.DEFAULT_SIZE["records"],
-                   help="服务记录条数 / service records")  # fmt: skip
+                   help="活动服务记录条数（结对走访、值守记录另计） / service records at "
+                        "events (pairing visits and duty records come on top)")  # fmt: skip
     d.add_argument("--seed", type=int, default=2013, help="随机种子 / random seed")
     d.add_argument(
         "--until",

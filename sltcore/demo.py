@@ -139,6 +139,7 @@ def reference_rows() -> dict[str, list[dict[str, Any]]]:
         {"key": "office.name", "value": "三里屯街道志愿服务分中心", "description": "出具单位"},
         {"key": "office.head", "value": "", "description": "单位负责人"},
         {"key": "office.phone", "value": "010-64160000", "description": "联系电话"},
+        {"key": "timebank.rate", "value": "1", "description": "公益储蓄：每服务 1 小时存入的积分"},
     ]
     return {"communities": communities, "programmes": programmes, "settings": settings}
 
@@ -471,29 +472,47 @@ def _programmes_side(
         }
         for i, (n, k, p) in enumerate(items)
     ]
+    # Points earned by service follow from the records (sltcore.services.timebank); the ledger
+    # rows are the 2010 公益银行 balances carried over, and redemptions within each balance.
     hours: dict[str, float] = defaultdict(float)
     for rec in data["service_records"]:
         hours[rec["volunteer_id"]] += rec["hours"]
+    used: dict[str, int] = defaultdict(int)
+    last: dict[str, dt.date] = {}
+    for rec in data["service_records"]:
+        last[rec["volunteer_id"]] = max(last.get(rec["volunteer_id"], start), rec["date"])
     for vid, total in sorted(hours.items())[: max(1, len(hours) // 3)]:
-        data["timebank_transactions"].append(
-            {
-                "id": f"tx-{len(data['timebank_transactions']) + 1}",
-                "volunteer_id": vid,
-                "date": g.until - dt.timedelta(days=40),
-                "kind": "deposit",
-                "points": total,
-            }
-        )
-        if total >= 20 and r.random() < 0.4:
-            item = r.choice(data["redemption_items"])
+        balance = total
+        if r.random() < 0.2 or not data["timebank_transactions"]:
+            carried = float(r.choice((5, 10, 20)))
+            balance += carried
             data["timebank_transactions"].append(
                 {
                     "id": f"tx-{len(data['timebank_transactions']) + 1}",
                     "volunteer_id": vid,
-                    "date": g.until - dt.timedelta(days=r.randint(1, 30)),
+                    "date": max(start, g.until - dt.timedelta(days=300)),
+                    "kind": "deposit",
+                    "points": carried,
+                    "notes": "原公益银行账户结转",
+                }
+            )
+        affordable = [
+            i
+            for i in data["redemption_items"]
+            if i["points"] <= balance / 2 and used[i["id"]] < i["stock"]
+        ]
+        if affordable and r.random() < 0.5:
+            item = r.choice(affordable)
+            used[item["id"]] += 1
+            data["timebank_transactions"].append(
+                {
+                    "id": f"tx-{len(data['timebank_transactions']) + 1}",
+                    "volunteer_id": vid,
+                    "date": min(g.until, last[vid] + dt.timedelta(days=r.randint(0, 20))),
                     "kind": "redeem",
                     "points": -float(item["points"]),
                     "item_id": item["id"],
+                    "quantity": 1,
                 }
             )
     kinds = ["elder_alone"] * 30 + ["disabled"] * 22 + ["elder_empty"] * 18 + ["low_income"] * 10
@@ -516,6 +535,7 @@ def _programmes_side(
             }
         )
     active = [v for v in vols if v["membership"] in ("party", "women", "resident", "youth")]
+    team_of = {tm["volunteer_id"]: tm["team_id"] for tm in data["team_members"]}
     for i, ben in enumerate(data["beneficiaries"][:60]):
         if not active:
             break
@@ -523,48 +543,19 @@ def _programmes_side(
         data["pairings"].append(
             {
                 "id": f"pair-{i + 1}",
+                # every fifth pairing is a team's, its member v the contact
+                "team_id": team_of.get(v["id"]) if i % 5 == 0 else None,
                 "volunteer_id": v["id"],
                 "beneficiary_id": ben["id"],
                 "kind": "disabled" if ben["kind"] == "disabled" else "elder",
                 "programme_id": "prog-p4" if ben["kind"] == "disabled" else "prog-p3",
                 "started_on": max(v["registered_on"], start),
-                "frequency": "每周一次",
+                "visits_per_month": 2 if ben["kind"] == "elder_alone" else 1,
                 "status": "active",
             }
         )
-    security = [v for v in vols if v["membership"] == "security"] or vols
-    for year in (g.until.year - 1, g.until.year):
-        for period, day in (
-            ("national_day", dt.date(year, 10, 1)),
-            ("spring", dt.date(year, 2, 1)),
-        ):
-            if not start <= day <= g.until:
-                continue
-            for ci, cid in enumerate(com_ids):
-                sid = f"shift-{year}-{period}-{ci + 1}"
-                data["roster_shifts"].append(
-                    {
-                        "id": sid,
-                        "key_period": period,
-                        "post": POSTS[ci % len(POSTS)],
-                        "community_id": cid,
-                        "date": day,
-                        "start_time": dt.time(8, 0),
-                        "end_time": dt.time(12, 0),
-                        "slots": 3,
-                    }
-                )
-                for k in range(3):
-                    v = security[(ci * 3 + k + year) % len(security)]
-                    if v["registered_on"] <= day:
-                        data["roster_assignments"].append(
-                            {
-                                "id": f"asg-{sid}-{k}",
-                                "shift_id": sid,
-                                "volunteer_id": v["id"],
-                                "status": "on_duty",
-                            }
-                        )
+    _visits(g, data)
+    _rosters(g, data, vols, com_ids, start)
     donors = [o for o in orgs if o["care_alliance"]][:8]  # 8 alliance companies gave 75,000 yuan
     amounts = [15000, 12000, 10000, 10000, 8000, 8000, 6000, 6000]
     for i, (org, amount) in enumerate(zip(donors, amounts, strict=False)):
@@ -576,8 +567,31 @@ def _programmes_side(
                 "kind": "money",
                 "amount": float(amount),
                 "description": "关爱联盟爱心捐款",
+                "recipient": "街道志愿服务分中心",
+                "purpose": "寸草报晖助老项目",
                 "programme_id": "prog-b5",
                 "receipt_no": f"SLTJZ{i + 1:04d}",
+            }
+        )
+    goods = (
+        ("米面粮油100份", 5000.0, "独居老人", "两节慰问"),
+        ("冬季棉衣60件", 3600.0, "困境儿童和低保家庭", "冬季送温暖"),
+        ("血压计20台", 2400.0, "各社区服务站", "健康养生服务"),
+        ("图书300册", 4500.0, "社区图书角", "科普文艺活动"),
+    )
+    for i, (what, value, to, purpose) in enumerate(goods):
+        org = orgs[(i * 5 + 20) % len(orgs)]
+        data["donations"].append(
+            {
+                "id": f"don-g{i + 1}",
+                "organisation_id": org["id"],
+                "date": g.date_between(start, g.until),
+                "kind": "goods",
+                "amount": value,
+                "description": what,
+                "recipient": to,
+                "purpose": purpose,
+                "receipt_no": f"SLTWZ{i + 1:04d}",
             }
         )
     data["accounts"] = [
@@ -595,6 +609,113 @@ def _programmes_side(
     ]
 
 
+def _visits(g: _Gen, data: dict) -> None:
+    """Each pairing's visits over the last six months, as service records linked to it: most
+    keep their agreement, about one in six fell behind last month."""
+    r = g.r
+    community = {b["id"]: b["community_id"] for b in data["beneficiaries"]}
+    this_month = g.until.replace(day=1)
+    months = [this_month]
+    for _ in range(5):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    n = 0
+    for p in data["pairings"]:
+        behind = r.random() < 0.17
+        for first in months:
+            last = min(
+                (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), g.until
+            )
+            if last < p["started_on"]:
+                continue
+            agreed = p["visits_per_month"]
+            count = agreed
+            if first == months[-2] and behind:
+                count = r.randint(0, agreed - 1)
+            elif first == this_month:
+                count = r.randint(0, agreed)
+            lo = max(first, p["started_on"])
+            for _ in range(count):
+                n += 1
+                data["service_records"].append(
+                    {
+                        "id": f"rec-v{n:06d}",
+                        "volunteer_id": p["volunteer_id"],
+                        "date": g.date_between(lo, last),
+                        "hours": r.choice((1.0, 1.5, 2.0)),
+                        "community_id": community[p["beneficiary_id"]],
+                        "service_object": "结对帮扶对象",
+                        "content": "结对走访：陪伴聊天、了解近况",
+                        "recorder": "示例数据",
+                        "confirmed": True,
+                        "pairing_id": p["id"],
+                    }
+                )
+
+
+PERIOD_NAMES = {"national_day": "国庆", "spring": "两节", "other": "冬季安全"}
+
+
+def _rosters(g: _Gen, data: dict, vols: list, com_ids: list, start: dt.date) -> None:
+    """Duty periods of the last two years (National Day, Spring Festival, all attended) and
+    one running now (a winter-safety week with a night patrol across midnight), partly
+    staffed, so the coverage view shows gaps and the past days show attendance."""
+    security = [v for v in vols if v["membership"] == "security"] or vols
+    periods = []
+    for year in (g.until.year - 1, g.until.year):
+        for key, first, days in (
+            ("spring", dt.date(year, 2, 1), 3),
+            ("national_day", dt.date(year, 10, 1), 3),
+        ):
+            if start <= first and first + dt.timedelta(days=days - 1) < g.until:
+                periods.append((key, f"{year}年{PERIOD_NAMES[key]}值守", first, days))
+    periods.append(("other", f"{g.until.year}年冬季安全值守", g.until - dt.timedelta(days=3), 7))
+    busy: set = set()
+    n = 0
+    for key, name, first, days in periods:
+        pid = f"per-{first:%Y%m%d}"
+        data["roster_periods"].append({"id": pid, "name": name, "key_period": key,
+                                       "start_date": first,
+                                       "end_date": first + dt.timedelta(days=days - 1)})  # fmt: skip
+        for d in range(days):
+            day = first + dt.timedelta(days=d)
+            for ci, cid in enumerate(com_ids[:4]):
+                night = ci == 3  # 商圈夜巡 22:00-02:00, across midnight
+                sid = f"shift-{pid}-{d}-{ci}"
+                data["roster_shifts"].append(
+                    {
+                        "id": sid,
+                        "period_id": pid,
+                        "post": "商圈夜间巡逻" if night else POSTS[ci % len(POSTS)],
+                        "community_id": cid,
+                        "date": day,
+                        "start_time": dt.time(22, 0) if night else dt.time(8, 0),
+                        "end_time": dt.time(2, 0) if night else dt.time(12, 0),
+                        "slots": 3,
+                    }
+                )
+                staffed = 3 if day < g.until else g.r.choice((1, 2, 3))
+                for k in range(staffed):
+                    v = security[(n + k) % len(security)]
+                    if v["registered_on"] > day or (v["id"], day) in busy:
+                        continue
+                    busy.add((v["id"], day))
+                    asg = {"id": f"asg-{sid}-{k}", "shift_id": sid, "volunteer_id": v["id"],
+                           "status": "assigned"}  # fmt: skip
+                    if day < g.until:
+                        present = g.r.random() < 0.9
+                        asg["status"] = "on_duty" if present else "absent"
+                        if present:
+                            rid = f"rec-s{len(busy):06d}"
+                            data["service_records"].append(
+                                {"id": rid, "volunteer_id": v["id"], "date": day, "hours": 4.0,
+                                 "community_id": cid, "content": f"值守：{name}",
+                                 "recorder": "示例数据", "confirmed": True}
+                            )  # fmt: skip
+                            asg["record_id"] = rid
+                    data["roster_assignments"].append(asg)
+                n += 3
+
+
 LOAD_ORDER = (
     "communities",
     "programmes",
@@ -604,11 +725,12 @@ LOAD_ORDER = (
     "teams",
     "team_members",
     "events",
+    "beneficiaries",
+    "pairings",
     "service_records",
     "redemption_items",
     "timebank_transactions",
-    "beneficiaries",
-    "pairings",
+    "roster_periods",
     "roster_shifts",
     "roster_assignments",
     "donations",
@@ -677,7 +799,8 @@ def load_demo(
 ) -> dict[str, int]:
     """Fill a store that is empty, or holds only the reference data `init` creates, with the
     sample data set; reference rows already there are used as they are. Returns rows written
-    per table."""
+    per table. `records` are the service records at events; the pairings' visits and the
+    duty rosters' records come on top of them."""
     data = generate(volunteers, records, seed, until or clock.today())
     written, remap = _merge_reference(store, data, actor)
     for key in LOAD_ORDER:

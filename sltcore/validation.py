@@ -205,6 +205,7 @@ def row_rules(t: Table, row: dict[str, Any], row_no: int | None) -> list[Problem
         ("started_on", "ended_on"),
         ("joined_on", "left_on"),
         ("period_from", "period_to"),
+        ("start_date", "end_date"),
     ):
         if t.has(a) and t.has(b) and row.get(a) and row.get(b) and row[b] < row[a]:
             p(b, "不能早于开始日期", "cannot be before the start date")
@@ -218,6 +219,14 @@ def row_rules(t: Table, row: dict[str, Any], row_no: int | None) -> list[Problem
             p("item_id", "兑换须选择兑换项目", "a redemption needs an item")
     if t.key == "donations" and not row.get("organisation_id") and not row.get("donor_name"):
         p("organisation_id", "须填写捐赠单位或捐赠人", "a donor organisation or person is required")
+    if t.key == "donations" and row.get("kind") == "money" and not row.get("amount"):
+        p("amount", "资金捐赠须填写金额（元）", "a cash donation needs its amount")
+    if (
+        t.key == "donations"
+        and row.get("kind") in ("goods", "service")
+        and not str(row.get("description") or "").strip()
+    ):
+        p("description", "物资或服务捐赠须写明捐赠内容", "say what was given")
     return out
 
 

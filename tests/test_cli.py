@@ -23,7 +23,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_init_creates_the_reference_data_once(db: Path, capsys) -> None:
     assert main(["init"]) == 0
-    assert "已新增 21 条基础资料" in capsys.readouterr().out
+    assert "已新增 22 条基础资料" in capsys.readouterr().out
     assert main(["init"]) == 0
     assert "已新增 0 条基础资料" in capsys.readouterr().out
     con = sqlite3.connect(db)
@@ -36,7 +36,13 @@ def test_init_creates_the_reference_data_once(db: Path, capsys) -> None:
 def test_demo_then_check_is_clean(db: Path, capsys) -> None:
     assert main(["demo", "--volunteers", "200", "--records", "1500"]) == 0
     out = capsys.readouterr().out
-    assert "volunteers: 200" in out and "service_records: 1500" in out
+    con = sqlite3.connect(db)
+    at_events, total = con.execute(
+        "SELECT COUNT(event_id), COUNT(*) FROM service_records"
+    ).fetchone()
+    con.close()
+    assert at_events == 1500, "--records counts the records at events"
+    assert "volunteers: 200" in out and f"service_records: {total}" in out
     assert main(["check"]) == 0
     assert "数据体检通过" in capsys.readouterr().out
     assert main(["demo"]) == 2, "demo never writes into a store that has data"

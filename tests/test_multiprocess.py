@@ -21,7 +21,7 @@ import pytest
 
 from sltcore import demo
 from sltcore.auth import SYSTEM
-from sltcore.services import health
+from sltcore.services import health, timebank
 from tests.conftest import make_gsheets_store
 from tests.helpers import volunteer
 from tests.workers import Spec, keep_saving, lockstep, open_spec
@@ -145,6 +145,43 @@ def test_two_updates_at_one_version(spec, sequential) -> None:
         winner = next(role for role, s, _ in outcomes if s == "ok")
         row = stored.loc[vols[n]["id"]]
         assert row["notes"] == f"role{winner}" and row["version"] == 2, "no lost update"
+
+
+def _with_points(spec: Spec, people: int, points: float) -> tuple[list[dict], dict]:
+    """`people` volunteers with `points` each (one confirmed record), and a 6-point item."""
+    vols, _ = _setup(spec, volunteers=people)
+    store = open_spec(spec)
+    store.append(
+        "service_records",
+        [{"volunteer_id": v["id"], "date": dt.date(2026, 6, 1), "hours": points,
+          "community_id": v["community_id"]} for v in vols],
+        SYSTEM,
+    )  # fmt: skip
+    item = store.append("redemption_items", [{"name": "家电维修", "kind": "service",
+                                              "points": 6}], SYSTEM)[0]  # fmt: skip
+    return vols, item
+
+
+@pytest.mark.parametrize("sequential", [False, True], ids=["at-once", "stale-cache"])
+def test_two_redemptions_against_one_balance(spec, sequential) -> None:
+    vols, item = _with_points(spec, TRIALS, 10.0)
+    plan = [("redeem", {"volunteer": v["id"], "item": item["id"]}) for v in vols]
+    results = run_workers(spec, [plan, plan], sequential)
+    _exactly_one_ok(results, ("积分不足",))
+    frames = open_spec(spec).read_all()
+    bal = timebank.balances(frames)
+    assert (bal["balance"] == 4.0).all(), bal
+    assert len(frames["timebank_transactions"]) == TRIALS
+
+
+def test_three_processes_spending_one_balance_never_overdraw(spec) -> None:
+    vols, item = _with_points(spec, 1, 20.0)  # three 6-point redemptions fit, a fourth not
+    plan = [("redeem", {"volunteer": vols[0]["id"], "item": item["id"]}) for _ in range(3)]
+    results = run_workers(spec, [plan, plan, plan], sequential=False)
+    statuses = Counter(s for outs in results.values() for _, s, _ in outs)
+    assert statuses == {"ok": 3, "refused": 6}, results
+    bal = timebank.balances(open_spec(spec).read_all())
+    assert float(bal["balance"].iloc[0]) == 2.0
 
 
 def test_certificates_issued_at_once_get_distinct_numbers(spec) -> None:

@@ -43,11 +43,17 @@ def world(contract_store):
         ],
         SYSTEM,
     )
+    period = s.append(
+        "roster_periods",
+        [{"name": "国庆值守", "key_period": "national_day", "start_date": dt.date(2026, 10, 1),
+          "end_date": dt.date(2026, 10, 7)}],
+        SYSTEM,
+    )[0]  # fmt: skip
     shift_b = s.append(
         "roster_shifts",
         [
             {
-                "key_period": "national_day",
+                "period_id": period["id"],
                 "post": "门岗",
                 "community_id": b["id"],
                 "date": dt.date(2026, 10, 1),

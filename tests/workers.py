@@ -54,6 +54,13 @@ def _act(store: Any, frames: dict, action: str, args: dict, actor: Actor) -> str
             data=frames,
         )
         return str(row["number"])
+    if action == "redeem":
+        from sltcore.services import timebank
+
+        done = timebank.redeem(
+            store, actor, args["volunteer"], args["item"], 1, dt.date(2026, 6, 2)
+        )
+        return str(done.balance_after)
     if action == "unique":
         return store.append("communities", [{"name": args["name"]}], actor)[0]["id"]
     if action == "update":

@@ -377,3 +377,61 @@ def chart_rows(chart: alt.Chart) -> int:
     """Rows of data a chart carries (what is sent to the browser)."""
     data = chart.data
     return len(data) if isinstance(data, pd.DataFrame) else 0
+
+
+# --- the dashboard's programmes section ---------------------------------------------------
+
+
+def _two_series(
+    df: pd.DataFrame, x: str, series: dict[str, str], lang: str, x_title: str, y_title: str
+) -> alt.Chart:
+    """Grouped bars of two columns of `df` per `x`, every title and tooltip in `lang`."""
+    long = df.melt(id_vars=[x], value_vars=list(series), var_name="series", value_name="value")
+    long["series"] = long["series"].map(series)
+    return (
+        alt.Chart(long, height=240)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("series:N", sort=list(series.values())),
+            y=alt.Y("value:Q", title=y_title),
+            color=alt.Color(
+                "series:N", title=None, sort=list(series.values()),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{x}:O", title=x_title),
+                alt.Tooltip("series:N", title=y_title),
+                alt.Tooltip("value:Q", title=y_title, format=",.1f"),
+            ],
+        )
+    )  # fmt: skip
+
+
+def points_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
+    """Time-bank points earned and redeemed per month (`timebank.monthly`)."""
+    data = df.assign(month=df["month"].dt.strftime("%Y-%m"))
+    series = {
+        "earned": _t("dashp.points.earned", lang),
+        "redeemed": _t("dashp.points.redeemed", lang),
+    }
+    return _two_series(
+        data, "month", series, lang, _t("dashp.points.month", lang), _t("dashp.points.unit", lang)
+    )
+
+
+def donations_chart(df: pd.DataFrame, lang: str = "zh") -> alt.Chart:
+    """Donations per year, cash and in kind (`organisations.by_year`)."""
+    data = df.assign(year=df["year"].astype(str))
+    series = {
+        "cash": _t("dashp.donations.cash", lang),
+        "in_kind": _t("dashp.donations.in_kind", lang),
+    }
+    return _two_series(
+        data,
+        "year",
+        series,
+        lang,
+        _t("dashp.donations.year", lang),
+        _t("dashp.donations.unit", lang),
+    )
