@@ -37,6 +37,10 @@ TEXTS = {
         "Name, pinyin or initials, last phone or ID digits, a team; Enter adds",
     ),
     "picker.found": ("找到 {count} 人，点一下即可加入", "{count} found: click to add"),
+    "picker.found_many": (
+        "找到 {count} 人：多输入几个字缩小范围，或在下面“参加的志愿者”中选择",
+        "{count} found: type more to narrow it down, or choose below",
+    ),
     "picker.added": ("已加入：{name}", "Added: {name}"),
     "picker.click": ("点选加入", "Click to add"),
     "picker.too_many": (

@@ -26,6 +26,7 @@ from sltcore.ui.text import md
 
 T = TypeVar("T")
 _FLASH = "kit.flash"
+PILL_LIMIT = 12  # one-click buttons; past this a phone's screen is a wall of names
 PICK_LIMIT = 200  # matches offered at once: keeps each rerun small at thousands of volunteers
 
 
@@ -155,9 +156,11 @@ def volunteer_picker(
             st.caption(tr("picker.none"))
         elif len(hits) > PICK_LIMIT:
             st.caption(tr("picker.too_many", count=len(hits), limit=PICK_LIMIT))
+        elif len(hits) > PILL_LIMIT:
+            st.caption(tr("picker.found_many", count=len(hits)))
         else:
             st.caption(tr("picker.found", count=len(hits)))
-        if new:
+        if new and len(hits) <= PILL_LIMIT:  # more than a screenful: type more, or choose below
             st.pills(tr("picker.click"), new, selection_mode="multi",
                      format_func=lambda v: md(options.get(v, v)), key=pills_key,
                      on_change=_click, label_visibility="collapsed")  # fmt: skip

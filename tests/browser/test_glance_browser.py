@@ -229,3 +229,42 @@ def test_one_community_has_whole_number_counts(server, sample, page, width, shoo
         ticks = [t for t in chart_texts(page, title)["axis"] if re.fullmatch(r"[\d.,]+", t)]
         assert ticks and all("." not in t for t in ticks), (title, ticks)
     shoot(page, f"glance-one-community-{width}")
+
+
+def test_one_box_finds_and_adds_volunteers(server, sample, page, width, shoot) -> None:
+    """Item 10: Enter adds the one person found (a unique phone suffix), and pinyin initials
+    offer several as one-click buttons, on an office screen and on a phone."""
+    from sltcore.identity import mask_phone
+    from sltcore.services.attendance import pinyin_keys
+
+    store = LocalStore(server.db)
+    vols = store.read_all()["volunteers"]
+    store.close()
+    vols = vols[vols["status"].fillna("active") == "active"]
+    suffix = vols["mobile"].str[-4:]
+    unique = vols[~suffix.duplicated(keep=False)].iloc[0]
+    initials = vols["name"].map(lambda n: pinyin_keys(n)[1])
+    common = initials.value_counts()
+    several = next(q for q in common[(common > 1) & (common <= 8)].index
+                   if 1 < sum(q in pinyin_keys(n)[0] or pinyin_keys(n)[1].startswith(q)
+                              for n in vols["name"]) <= 12)  # fmt: skip
+    open_path(page, server, "/record")
+    search = page.get_by_label("查找志愿者")
+    search.fill(unique["mobile"][-4:])
+    search.press("Enter")
+    settle(page)
+    label = f"{unique['name']} · {mask_phone(unique['mobile'])}"
+    page.get_by_test_id("stMultiSelect").get_by_text(label).first.wait_for()
+    assert search.input_value() == "", "the box is ready for the next person"
+    search.fill(several)
+    search.press("Enter")
+    settle(page)
+    pills = page.get_by_test_id("stButtonGroup").get_by_role("button")
+    assert pills.count() > 1, "several matches: one button each"
+    picked = pills.first.inner_text().split(" · ")[0]
+    keys = pinyin_keys(picked)
+    assert keys[1].startswith(several) or several in keys[0], (picked, several)
+    pills.first.click()
+    settle(page)
+    page.get_by_test_id("stMultiSelect").get_by_text(picked).first.wait_for()
+    shoot(page, f"glance-finder-{width}")
