@@ -70,8 +70,12 @@ def test_the_loading_text_says_what_is_loaded_and_no_half_minute(app_env, monkey
     at = _open()
     at.button(key="load_demo").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert labels == ["正在生成示例数据（1,200 名志愿者、12,000 条服务记录），几秒钟就好……"]
-    assert len(LocalStore(app_env).read("service_records")) == 12_000
+    assert labels == [
+        "正在生成示例数据（1,200 名志愿者、12,000 条活动服务记录，另有结对走访和值守），"
+        "几秒钟就好……"
+    ]
+    recs = LocalStore(app_env).read("service_records")
+    assert int(recs["event_id"].notna().sum()) == 12_000
 
 
 # --- numbers and dates as people read them ---------------------------------------------------

@@ -58,8 +58,10 @@ TEXTS = {
     "home.empty.demo": ("载入示例数据", "Load sample data"),
     "home.empty.init": ("只建立社区和品牌等基础资料", "Only create communities and programmes"),
     "home.empty.loading": (
-        "正在生成示例数据（{volunteers} 名志愿者、{records} 条服务记录），几秒钟就好……",
-        "Generating the sample data ({volunteers} volunteers, {records} records): a few seconds…",
+        "正在生成示例数据（{volunteers} 名志愿者、{records} 条活动服务记录，另有结对走访和值守），"
+        "几秒钟就好……",
+        "Generating the sample data ({volunteers} volunteers, {records} records at events, "
+        "plus pairing visits and duties): a few seconds…",
     ),
     "home.empty.done": (
         "示例数据已载入：{volunteers} 名志愿者，{records} 条服务记录",
