@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import clock, i18n, privacy
 from sltcore.schema import table
 from sltcore.services import pairings, rows
 from sltcore.ui import after_write, current_actor, get_store, lang, tr
@@ -44,7 +44,7 @@ def _pair_columns(*extra: str) -> dict[str, Any]:
 
 
 def _shown(df: pd.DataFrame) -> pd.DataFrame:
-    if actor.can_see_pii:
+    if privacy.sees_personal_data(actor):
         return df
     return df.assign(beneficiary=df["beneficiary"].map(pairings.mask_name))
 

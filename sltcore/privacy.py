@@ -55,6 +55,21 @@ def may_see(actor: Actor, pii: Pii, community_id: Any) -> bool:
     return False
 
 
+def sees_personal_data(actor: Actor) -> bool:
+    """Staff (admin, coordinator) work with people's names and, where `may_see` allows, their
+    numbers; the leaders' read-only account sees beneficiaries by surname only."""
+    return actor.role in ("admin", "coordinator")
+
+
+def export_masks(actor: Actor) -> set[str]:
+    """What a file exported by `actor` masks when full numbers are not asked for: ID numbers
+    always (full ones only for an administrator who asks, logged); for the read-only account
+    phones and addresses too."""
+    if sees_personal_data(actor):
+        return {"id_number"}
+    return {"id_number", "phone", "address"}
+
+
 def community_of(t: Table, row: Mapping[str, Any]) -> Any:
     return row.get(t.community_field) if t.community_field else None
 

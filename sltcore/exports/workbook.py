@@ -24,7 +24,7 @@ from typing import Any
 
 import xlsxwriter
 
-from sltcore import clock, i18n, identity
+from sltcore import clock, i18n, identity, privacy
 from sltcore.auth import Actor
 from sltcore.codec import frame_rows, to_text
 from sltcore.errors import DeskError, PermissionDenied
@@ -50,7 +50,7 @@ def masks_for(actor: Actor, unmasked: bool) -> set[str]:
                 "Only an administrator can export full ID numbers; other accounts get them masked.",
             )
         return set()
-    return {"id_number"} if actor.can_see_pii else {"id_number", "phone", "address"}
+    return privacy.export_masks(actor)
 
 
 _MASK = {"id_number": identity.mask_id, "phone": identity.mask_phone,

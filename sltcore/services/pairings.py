@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from sltcore import clock
+from sltcore import clock, privacy
 from sltcore.auth import Actor
 from sltcore.errors import DeskError, NotFoundError
 from sltcore.identity import mask_address, mask_phone
@@ -136,7 +136,7 @@ def beneficiaries(frames: Frames, actor: Actor, lang: str = "zh") -> pd.DataFram
     b = frames["beneficiaries"]
     pairs = frames["pairings"]
     live = pairs[pairs["status"].fillna("active") == "active"].groupby("beneficiary_id").size()
-    names = b["name"] if actor.can_see_pii else b["name"].map(mask_name)
+    names = b["name"] if privacy.sees_personal_data(actor) else b["name"].map(mask_name)
     return pd.DataFrame(
         {
             "id": b["id"],

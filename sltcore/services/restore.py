@@ -34,14 +34,24 @@ from sltcore.store.base import Row, Store
 from sltcore.store.sheets_cells import column_letter
 from sltcore.store.transaction import Transaction
 
-# Tables in the order their references need (a chunked restore never points at a row that
-# is not there yet); the audit log last.
-ORDER = (
-    "communities", "programmes", "settings", "organisations", "volunteers", "teams",
-    "team_members", "events", "service_records", "redemption_items", "timebank_transactions",
-    "beneficiaries", "pairings", "roster_shifts", "roster_assignments", "donations",
-    "certificates", "accounts", AUDIT_TABLE,
-)  # fmt: skip
+
+def _reference_order() -> tuple[str, ...]:
+    """Tables in the order their references need, derived from the schema's `ref` fields (a
+    chunked restore never points at a row that is not there yet); the audit log last."""
+    deps = {t.key: {f.ref for f in t.fields if f.type == "ref" and f.ref and f.ref != t.key}
+            for t in TABLES if t.key != AUDIT_TABLE}  # fmt: skip
+    out: list[str] = []
+    while deps:
+        ready = [k for k, need in deps.items() if need <= set(out)]
+        if not ready:  # a cycle of references: the rest in schema order
+            ready = list(deps)
+        for k in ready:
+            out.append(k)
+            del deps[k]
+    return (*out, AUDIT_TABLE)
+
+
+ORDER = _reference_order()
 SHEETS_CHUNK_BYTES = 4_000_000  # of cell data per request: well under Google's 10 MB
 Progress = Callable[[float, str], Any] | None
 

@@ -49,15 +49,19 @@ def choose(page, label: str, option: str) -> None:
     settle(page)
 
 
-def add_person(page, label: str, option: str) -> None:
-    """Type into the multiselect to filter its options, then Enter picks the first match."""
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    box.press_sequentially(option)
-    page.get_by_role("option", name=option).first.wait_for()
-    box.press("Enter")
-    box.press("Escape")
+def find_and_add(page, person: dict) -> None:
+    """The one box: a phone suffix and Enter add the one person found; if several match,
+    their one-click button adds them."""
+    search = page.get_by_label("查找志愿者")
+    search.fill(person["mobile"][-4:])
+    search.press("Enter")
     settle(page)
+    label = f"{person['name']} · {mask_phone(person['mobile'])}"
+    pill = page.get_by_role("button", name=re.compile("^" + re.escape(label)))
+    if pill.count():
+        pill.first.click()
+        settle(page)
+    page.get_by_test_id("stMultiSelect").get_by_text(label).first.wait_for()
 
 
 def type_time(page, label: str, hh: str, mm: str) -> None:
@@ -130,16 +134,7 @@ def test_record_an_event_with_three_attendees_then_see_the_hours(server, page, s
     page.get_by_text("活动时长 2.5 小时").wait_for()
 
     for person in people:
-        search = page.get_by_label("查找志愿者")
-        search.fill(person["mobile"][-4:])
-        search.press("Enter")  # one match: Enter adds the person; several: one click each
-        settle(page)
-        label = f"{person['name']} · {mask_phone(person['mobile'])}"
-        pill = page.get_by_role("button", name=re.compile("^" + re.escape(label)))
-        if pill.count():
-            pill.first.click()
-            settle(page)
-        page.get_by_test_id("stMultiSelect").get_by_text(label).first.wait_for()
+        find_and_add(page, person)
     for person in people:  # each defaults to the event's length
         assert page.get_by_label(f"{person['name']} 的时长（小时）").input_value() == "2.5"
     hours = page.get_by_label(f"{people[2]['name']} 的时长（小时）")
@@ -211,11 +206,7 @@ def test_a_refusal_names_the_person_and_keeps_the_form(server, page, shoot, samp
     open_desk(page, server)
     go(page, "记录活动")
     choose(page, "选择活动", label)
-    search = page.get_by_label("查找志愿者")
-    search.fill(person["mobile"][-4:])
-    search.press("Enter")
-    settle(page)
-    add_person(page, "参加的志愿者", f"{person['name']} · {mask_phone(person['mobile'])}")
+    find_and_add(page, person)
     page.get_by_label("服务内容").fill("补录")
     page.get_by_label("服务内容").press("Tab")
     settle(page)
