@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ["SLT_TODAY"] = "2026-11-29"
+# Streamlit's script runner (AppTest) installs the page it runs as sys.modules["__main__"];
+# a process spawned after that would run the page on start-up instead of its target.
+_MAIN = sys.modules["__main__"]
 os.environ.setdefault("SLT_BACKEND", "local")
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_SIZE = {"volunteers": 300, "records": 3000}
+
+
+@pytest.fixture(autouse=True)
+def _pytest_main_module() -> None:
+    """Every test starts with the real __main__ (see _MAIN), so spawned processes start clean."""
+    sys.modules["__main__"] = _MAIN
 
 
 @pytest.fixture
