@@ -137,23 +137,17 @@ pages = {
             icon=":material/database:",
             url_path="overview",
         ),
-        *(
-            [
-                st.Page(
-                    "app_pages/import_data.py",
-                    title=tr("nav.import"),
-                    icon=":material/upload_file:",
-                    url_path="import",
-                ),
-                st.Page(
-                    "app_pages/health.py",
-                    title=tr("nav.health"),
-                    icon=":material/health_and_safety:",
-                    url_path="health",
-                ),
-            ]
-            if auth.can(actor, "write")
-            else []
+        st.Page(
+            "app_pages/import_data.py",
+            title=tr("nav.import"),
+            icon=":material/upload_file:",
+            url_path="import",
+        ),
+        st.Page(
+            "app_pages/health.py",
+            title=tr("nav.health"),
+            icon=":material/health_and_safety:",
+            url_path="health",
         ),
         st.Page(
             "app_pages/export_data.py",
