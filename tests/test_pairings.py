@@ -193,7 +193,9 @@ def test_page_records_a_visit_and_shows_a_refusal(app_env) -> None:
     tab = _tab(at, "记录走访")
     tab.date_input(key="pair.visit.0.date").set_value(D(2026, 11, 2)).run()
     _tab(at, "记录走访").button(key="pair.visit.go").click().run()
-    assert "走访日期：2026-11-02早于王秀英—李淑珍的结对日期2026-11-10" in at.error[0].value.replace("\\", "")
+    assert "走访日期：2026-11-02早于王秀英—李淑珍的结对日期2026-11-10" in at.error[0].value.replace(
+        "\\", ""
+    )
     _tab(at, "记录走访").date_input(key="pair.visit.0.date").set_value(D(2026, 11, 20)).run()
     _tab(at, "记录走访").button(key="pair.visit.go").click().run()
     assert not at.error
