@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,16 @@ os.environ["SLT_TODAY"] = "2026-11-29"
 os.environ.setdefault("SLT_BACKEND", "local")
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_SIZE = {"volunteers": 300, "records": 3000}
+_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """AppTest runs app.py as the `__main__` module and leaves it there; a process spawned
+    afterwards (the multi-process tests) would then run app.py bare before its work and die.
+    Every test ends with pytest's own `__main__` back in place."""
+    yield
+    sys.modules["__main__"] = _MAIN
 
 
 @pytest.fixture
