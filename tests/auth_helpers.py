@@ -30,8 +30,8 @@ def write_secrets(path: Path, communities: dict[str, list[str]], extra: str = ""
 
 
 def plain(text: str) -> str:
-    """What a reader sees of Markdown: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """What a reader sees of Markdown: backslash escapes and invisible joiners removed."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def open_app(timeout: float = 60) -> AppTest:

@@ -20,8 +20,11 @@ DEMO_SIZE = {"volunteers": 300, "records": 3000}
 
 
 @pytest.fixture(autouse=True)
-def _pytest_main_module() -> None:
-    """Every test starts with the real __main__ (see _MAIN), so spawned processes start clean."""
+def _keep_main_module():
+    """AppTest runs app.py as the `__main__` module and leaves it there; a process spawned
+    afterwards (the multi-process tests) would then run app.py bare before its work and die.
+    Every test ends with pytest's own `__main__` back in place."""
+    yield
     sys.modules["__main__"] = _MAIN
 
 

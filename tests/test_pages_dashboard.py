@@ -221,7 +221,7 @@ def test_the_app_opens_on_the_dashboard_with_its_sidebar(sample_app):
     assert at.title[0].value == "志愿服务概览"
     assert at.sidebar.markdown[0].value == "### 三里屯街道志愿服务工作台"
     assert at.sidebar.button_group(key="lang_switch").value == "zh"
-    assert any(c.value.startswith("当前账号：管理员") for c in at.sidebar.caption)
+    assert "当前账号：管理员（管理员）" in [c.value for c in at.sidebar.caption]
 
 
 def test_switching_the_language_in_the_sidebar(sample_app):
