@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from sltcore import accounts
+from tests.helpers import plain  # noqa: F401  (re-exported for the sign-in tests)
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PASSWORD = "correct-horse-9"
@@ -27,11 +27,6 @@ def write_secrets(path: Path, communities: dict[str, list[str]], extra: str = ""
         blocks.append(accounts.block(user, "coordinator", _HASH, f"{user}协调员", names))
     path.write_text("\n".join(blocks) + extra, encoding="utf-8")
     return path
-
-
-def plain(text: str) -> str:
-    """What a reader sees of Markdown: backslash escapes and invisible joiners removed."""
-    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def open_app(timeout: float = 60) -> AppTest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
+import re
 import sqlite3
 from typing import Any
 
@@ -151,3 +152,8 @@ def stale_notices(at) -> list[str]:
 
 def save_button(at):
     return next(b for b in at.button if b.label == "保存")
+
+
+def plain(text: str) -> str:
+    """What a reader sees of Markdown: backslash escapes and invisible joiners removed."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")

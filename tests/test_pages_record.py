@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from sltcore.auth import SYSTEM
 from sltcore.store import archive
 from sltcore.store.local import LocalStore
-from tests.helpers import community, record_row, volunteer
+from tests.helpers import community, plain, record_row, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/record.py"
@@ -172,7 +171,7 @@ def test_an_overnight_event_defaults_to_its_hours_across_midnight(desk):
     )[0]
     at = open_page()
     at.selectbox(key=f"{K}event").set_value(night["id"]).run()
-    assert "22:00–次日06:00" in shown(" ".join(c.value for c in at.caption))
+    assert "22:00–次日06:00" in plain(" ".join(c.value for c in at.caption))
     assert any("活动时长 8 小时" in c.value for c in at.caption)
     pick_people(at, "1", [a, b])
     assert at.number_input(key=f"{K}h.{a}").value == 8.0
@@ -349,11 +348,6 @@ def test_a_coordinator_sees_only_their_communities(desk):
 # --- what looks like a mistake is asked about; every problem at once (issue: browser fixes) ---
 
 
-def shown(value: str) -> str:
-    """What a reader sees of a Markdown body: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", value)
-
-
 def _new_event_form(at: AppTest, desk: dict, title: str) -> None:
     at.radio(key=f"{K}mode").set_value("new").run()
     at.text_input(key=f"{K}new.title").input(title).run()
@@ -369,7 +363,7 @@ def test_a_new_event_like_an_existing_one_asks_and_can_use_the_existing(desk):
     pick_people(at, "王", [a])
     at.number_input(key=f"{K}h.{a}").set_value(2.0).run()
     submit(at)
-    assert "已有一个同名、同社区的活动“垃圾分类宣传”" in shown(at.warning[0].value)
+    assert "已有一个同名、同社区的活动“垃圾分类宣传”" in plain(at.warning[0].value)
     assert len(desk["store"].read("events")) == 1 and len(records(desk["store"])) == 0
     at.button(key=f"{K}confirm.existing").click().run()
     assert at.radio(key=f"{K}mode").value == "existing"
@@ -399,7 +393,7 @@ def test_hours_above_the_event_duration_need_a_confirmation_naming_them(desk):
     fill_existing(at, desk, [a, b])  # 09:00-11:30: 2.5 hours
     at.number_input(key=f"{K}h.{a}").set_value(20.0).run()
     submit(at)
-    text = shown(at.warning[0].value)
+    text = plain(at.warning[0].value)
     assert "王秀英 20 小时" in text and "2.5 小时" in text and "李强" not in text
     assert len(records(desk["store"])) == 0
     at.button(key=f"{K}confirm.save").click().run()
@@ -414,7 +408,7 @@ def test_every_problem_of_the_form_is_shown_at_once(desk):
     pick_people(at, "王", [a])
     at.number_input(key=f"{K}h.{a}").set_value(None).run()
     submit(at)
-    text = shown(at.error[0].value)
+    text = plain(at.error[0].value)
     for words in ("活动名称：必填", "社区：必填", "服务类别：必填", "王秀英：请填写服务时长"):
         assert words in text, (words, text)
     assert len(desk["store"].read("events")) == 1 and len(records(desk["store"])) == 0
@@ -423,7 +417,7 @@ def test_every_problem_of_the_form_is_shown_at_once(desk):
 def test_no_event_and_no_people_are_reported_together(desk):
     at = open_page()
     submit(at)
-    text = shown(at.error[0].value)
+    text = plain(at.error[0].value)
     assert "请先在 ① 中选择一个活动" in text and "请至少选择一名参加的志愿者" in text
 
 

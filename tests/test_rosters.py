@@ -15,7 +15,7 @@ from sltcore.auth import SYSTEM, Actor
 from sltcore.exports import roster as roster_export
 from sltcore.services import hours, rosters
 from sltcore.store.local import LocalStore
-from tests.helpers import TxSpy, community, dump, volunteer
+from tests.helpers import TxSpy, community, dump, plain, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/rosters.py"
@@ -215,7 +215,7 @@ def test_page_marks_attendance_and_refuses_a_double_booking(app_env) -> None:
     _tab(at, "班次与排班").text_input(key="ros.assign.0.q").input("王秀英").run()
     _tab(at, "班次与排班").multiselect(key="ros.assign.0.ids").select(wang["id"]).run()
     _tab(at, "班次与排班").button[0].click().run()
-    assert "王秀英已排在11月28日 22:00-02:00（次日） 商圈夜巡，时间重叠" in at.error[0].value
+    assert "王秀英已排在11月28日 22:00-02:00（次日） 商圈夜巡，时间重叠" in plain(at.error[0].value)
     att = _tab(at, "登记到岗")
     att.selectbox(key="ros.att.shift").select(night["id"]).run()
     _tab(at, "登记到岗").button(key="ros.att.go").click().run()

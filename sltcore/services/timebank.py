@@ -228,7 +228,7 @@ def catalogue(frames: Frames) -> pd.DataFrame:
             "id": items["id"],
             "name": items["name"],
             "kind": items["kind"],
-            "provider": items["provider_id"].map(providers),
+            "provider": items["provider_id"].map(providers).astype(object),
             "points": items["points"].astype(float),
             "stock": items["stock"],
             "redeemed": items["id"].map(used).fillna(0).astype(int),
