@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from sltcore import clock, i18n, privacy
+from sltcore.refs import titles
 from sltcore.schema import table
 from sltcore.services import pairings, rows
 from sltcore.ui import after_write, current_actor, get_store, lang, tr
@@ -90,19 +91,27 @@ def all_tab(df: pd.DataFrame) -> None:
     _add_form("pairings", "pair.add", "pair.added")
 
 
+def _pairer(row: dict) -> str:
+    """Who is paired: the team (with its contact, if named) or the volunteer."""
+    if row["team"] and row["volunteer"]:
+        return tr("pair.visit.team_contact", team=row["team"], volunteer=row["volunteer"])
+    return row["team"] or row["volunteer"]
+
+
 def visit_tab(df: pd.DataFrame) -> None:
     live = df[df["active"]]
     if live.empty:
         st.info(tr("pair.visit.none"), icon=":material/inbox:")
         return
+    shown = {r["id"]: r for r in _shown(live).to_dict("records")}
     labels = {
-        r["id"]: tr(
+        pid: tr(
             "pair.visit.pair.label",
-            volunteer=r["volunteer"],
+            volunteer=_pairer(r),
             beneficiary=r["beneficiary"],
             community=r["community"],
         )
-        for r in _shown(live).to_dict("records")
+        for pid, r in shown.items()
     }
     gen = st.session_state.get("pair.visit.gen", 0)
     pid = st.selectbox(
@@ -115,20 +124,36 @@ def visit_tab(df: pd.DataFrame) -> None:
     served = c[1].number_input(
         tr("pair.visit.hours"), 0.5, 24.0, 1.0, step=0.5, key=f"pair.visit.{gen}.hours"
     )
+    pair = frames["pairings"].set_index("id").loc[pid]
+    went: list[str] | None = None
+    names = titles(dict(frames), "volunteers")
+    if pd.notna(pair["team_id"]):
+        members = pairings.team_members_on(frames, pair["team_id"], day)
+        contact = [pair["volunteer_id"]] if pd.notna(pair["volunteer_id"]) else []
+        options = list(dict.fromkeys(contact + sorted(members, key=lambda v: names.get(v, v))))
+        went = st.multiselect(
+            tr("pair.visit.members"),
+            options,
+            default=[v for v in contact if v in options],
+            format_func=lambda v: names.get(v, v),
+            placeholder=tr("pair.visit.members.placeholder"),
+            key=f"pair.visit.{gen}.{pid}.members",
+        )
+        if not options:
+            st.caption(tr("pair.visit.members.none", team=md(shown[pid]["team"])))
     content = st.text_input(tr("pair.visit.content"), key=f"pair.visit.{gen}.content")
     if st.button(tr("pair.visit.submit"), type="primary", key="pair.visit.go"):
         saved = form_attempt(
-            lambda: pairings.record_visit(store, actor, pid, day, float(served), content)
+            lambda: pairings.record_visit(store, actor, pid, day, float(served), content, went)
         )
         if saved is not None:
             after_write()
             st.session_state["pair.visit.gen"] = gen + 1
-            row = live.loc[live["id"] == pid].iloc[0]
             flash(
                 tr(
                     "pair.visit.done",
-                    volunteer=md(row["volunteer"]),
-                    beneficiary=md(_shown(live.loc[live["id"] == pid])["beneficiary"].iloc[0]),
+                    volunteer=md("、".join(names.get(r["volunteer_id"], "") for r in saved)),
+                    beneficiary=md(shown[pid]["beneficiary"]),
                     date=i18n.fmt_date(day, lg),
                     hours=i18n.fmt_number(served, lg),
                 )

@@ -80,8 +80,9 @@ def check_write(
 
     A coordinator's scope is their communities: a row's own community field, or for rows
     without one (team members, time-bank entries, pairings, certificates, shift assignments)
-    the community of the team, volunteer or shift they belong to. A service record must also
-    belong to an event of their communities. `lookup` answers `community_of(table, ids)`.
+    the community of the team, volunteer, beneficiary or shift they belong to. A service
+    record must also belong to an event of their communities. `lookup` answers
+    `community_of(table, ids)`.
     """
     if t.key == AUDIT_TABLE:
         raise PermissionDenied(

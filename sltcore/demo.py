@@ -540,12 +540,13 @@ def _programmes_side(
         if not active:
             break
         v = active[i * 7 % len(active)]
+        # every fifth pairing is a team's: alternately with v as its contact, or the team alone
+        team = team_of.get(v["id"]) if i % 5 == 0 else None
         data["pairings"].append(
             {
                 "id": f"pair-{i + 1}",
-                # every fifth pairing is a team's, its member v the contact
-                "team_id": team_of.get(v["id"]) if i % 5 == 0 else None,
-                "volunteer_id": v["id"],
+                "team_id": team,
+                "volunteer_id": None if team and i % 10 == 0 else v["id"],
                 "beneficiary_id": ben["id"],
                 "kind": "disabled" if ben["kind"] == "disabled" else "elder",
                 "programme_id": "prog-p4" if ben["kind"] == "disabled" else "prog-p3",
@@ -618,6 +619,9 @@ def _visits(g: _Gen, data: dict) -> None:
     months = [this_month]
     for _ in range(5):
         months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    members: dict[str, list[dict]] = {}
+    for tm in data["team_members"]:
+        members.setdefault(tm["team_id"], []).append(tm)
     n = 0
     for p in data["pairings"]:
         behind = r.random() < 0.17
@@ -634,22 +638,36 @@ def _visits(g: _Gen, data: dict) -> None:
             elif first == this_month:
                 count = r.randint(0, agreed)
             lo = max(first, p["started_on"])
-            for _ in range(count):
-                n += 1
-                data["service_records"].append(
-                    {
-                        "id": f"rec-v{n:06d}",
-                        "volunteer_id": p["volunteer_id"],
-                        "date": g.date_between(lo, last),
-                        "hours": r.choice((1.0, 1.5, 2.0)),
-                        "community_id": community[p["beneficiary_id"]],
-                        "service_object": "结对帮扶对象",
-                        "content": "结对走访：陪伴聊天、了解近况",
-                        "recorder": "示例数据",
-                        "confirmed": True,
-                        "pairing_id": p["id"],
-                    }
-                )
+            days = sorted({g.date_between(lo, last) for _ in range(count)})
+            for day in days:
+                for vid in _visitors(r, p, members.get(p["team_id"] or "", []), day):
+                    n += 1
+                    data["service_records"].append(
+                        {
+                            "id": f"rec-v{n:06d}",
+                            "volunteer_id": vid,
+                            "date": day,
+                            "hours": r.choice((1.0, 1.5, 2.0)),
+                            "community_id": community[p["beneficiary_id"]],
+                            "service_object": "结对帮扶对象",
+                            "content": "结对走访：陪伴聊天、了解近况",
+                            "recorder": "示例数据",
+                            "confirmed": True,
+                            "pairing_id": p["id"],
+                        }
+                    )
+
+
+def _visitors(r: random.Random, pair: dict, members: list[dict], day: dt.date) -> list[str]:
+    """Who went on a visit: the paired volunteer, or two or three of the team's members (its
+    contact among them) when it is a team's pairing."""
+    if not pair["team_id"]:
+        return [pair["volunteer_id"]]
+    there = [m["volunteer_id"] for m in members if m["joined_on"] <= day]
+    went = r.sample(there, min(len(there), r.randint(2, 3)))
+    if pair["volunteer_id"]:
+        went = [pair["volunteer_id"], *(v for v in went if v != pair["volunteer_id"])][:3]
+    return went or ([pair["volunteer_id"]] if pair["volunteer_id"] else [])
 
 
 PERIOD_NAMES = {"national_day": "国庆", "spring": "两节", "other": "冬季安全"}

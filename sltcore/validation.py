@@ -217,6 +217,8 @@ def row_rules(t: Table, row: dict[str, Any], row_no: int | None) -> list[Problem
             p("points", "兑换积分须为负数", "a redemption must be negative")
         if kind == "redeem" and not row.get("item_id"):
             p("item_id", "兑换须选择兑换项目", "a redemption needs an item")
+    if t.key == "pairings" and not row.get("volunteer_id") and not row.get("team_id"):
+        p("volunteer_id", "须选择结对的志愿者或结对队伍", "choose the volunteer or the team")
     if t.key == "donations" and not row.get("organisation_id") and not row.get("donor_name"):
         p("organisation_id", "须填写捐赠单位或捐赠人", "a donor organisation or person is required")
     if t.key == "donations" and row.get("kind") == "money" and not row.get("amount"):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from sltcore.auth import SYSTEM, Actor
 from sltcore.services import hours, pairings
 from sltcore.store.local import LocalStore
-from tests.helpers import TxSpy, community, record_row, volunteer
+from tests.helpers import TxSpy, community, plain, record_row, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/pairings.py"
@@ -115,7 +115,7 @@ def test_record_visit_is_one_linked_countable_record(store) -> None:
     com, vol, ben = _desk(store)
     pair = _pair(store, vol, ben, D(2026, 1, 1))
     spy = TxSpy(store, reruns=1)
-    rec = pairings.record_visit(spy, SYSTEM, pair["id"], D(2026, 11, 20), 1.5, "陪伴聊天")
+    [rec] = pairings.record_visit(spy, SYSTEM, pair["id"], D(2026, 11, 20), 1.5, "陪伴聊天")
     assert spy.transactions == [[("append", "service_records")]]
     assert rec["pairing_id"] == pair["id"] and rec["community_id"] == com["id"]
     assert hours.countable(store.read_all())["hours"].sum() == 1.5
@@ -135,6 +135,106 @@ def test_record_visit_refusals_name_the_pairing(store) -> None:
         pairings.record_visit(store, SYSTEM, pair["id"], D(2026, 7, 1), 1.0)
     assert "结对：王秀英—李淑珍的结对已结束" in err.value.zh
     assert len(store.read_all()["service_records"]) == 0, "no refused visit was stored"
+
+
+# --- a team's pairing: the members who went, one visit a day (both backends) -------------
+
+
+def _team_desk(store):
+    com, contact, ben = _desk(store)
+    a = volunteer(store, com["id"], name="张建国")
+    b = volunteer(store, com["id"], name="刘芳")
+    late = volunteer(store, com["id"], name="陈晨")
+    outsider = volunteer(store, com["id"], name="赵磊")
+    team = store.append(
+        "teams", [{"name": "银龄关爱队", "community_id": com["id"], "category": "care"}], SYSTEM
+    )[0]
+    store.append(
+        "team_members",
+        [{"team_id": team["id"], "volunteer_id": v["id"], "joined_on": D(2026, 1, 1)}
+         for v in (contact, a, b)]
+        + [{"team_id": team["id"], "volunteer_id": late["id"], "joined_on": D(2026, 11, 25)}],
+        SYSTEM,
+    )  # fmt: skip
+    pair = store.append(
+        "pairings",
+        [{"team_id": team["id"], "beneficiary_id": ben["id"], "kind": "elder",
+          "started_on": D(2026, 1, 1), "visits_per_month": 2}],
+        SYSTEM,
+    )[0]  # fmt: skip
+    return {"team": team, "pair": pair, "a": a, "b": b, "late": late, "out": outsider,
+            "ben": ben}  # fmt: skip
+
+
+def test_a_team_visit_credits_each_member_who_went_and_counts_once(contract_store) -> None:
+    s = contract_store
+    d = _team_desk(s)
+    went = [d["a"]["id"], d["b"]["id"]]
+    recs = pairings.record_visit(s, SYSTEM, d["pair"]["id"], D(2026, 11, 20), 1.5, None, went)
+    assert sorted(r["volunteer_id"] for r in recs) == sorted(went)
+    assert {r["pairing_id"] for r in recs} == {d["pair"]["id"]}
+    frames = s.read_all()
+    assert hours.countable(frames)["hours"].sum() == 3.0, "each member's hours count"
+    row = pairings.status(frames, D(2026, 11, 28)).set_index("id").loc[d["pair"]["id"]]
+    assert row["this_month"] == 1, "two members going together is one visit"
+    assert row["team"] == "银龄关爱队" and row["volunteer"] == ""
+
+
+@pytest.mark.parametrize(
+    ("who", "day", "words"),
+    [
+        ([], D(2026, 11, 20), "走访人员：请选择银龄关爱队参加这次走访的队员"),
+        (["out"], D(2026, 11, 20), "走访人员：赵磊在2026-11-20不是银龄关爱队的队员"),
+        (["late"], D(2026, 11, 20), "陈晨在2026-11-20不是银龄关爱队的队员"),
+    ],
+)
+def test_a_team_visit_refuses_who_did_not_belong(contract_store, who, day, words) -> None:
+    s = contract_store
+    d = _team_desk(s)
+    with pytest.raises(pairings.Refused) as err:
+        pairings.record_visit(s, SYSTEM, d["pair"]["id"], day, 1.0, None, [d[k]["id"] for k in who])
+    assert words in err.value.zh
+    assert s.read_all()["service_records"].empty, "nothing of a refused visit is stored"
+
+
+def test_the_same_visit_is_not_recorded_twice(contract_store) -> None:
+    s = contract_store
+    d = _team_desk(s)
+    pid = d["pair"]["id"]
+    pairings.record_visit(s, SYSTEM, pid, D(2026, 11, 20), 1.0, None, [d["a"]["id"]])
+    with pytest.raises(pairings.Refused) as err:
+        pairings.record_visit(
+            s, SYSTEM, pid, D(2026, 11, 20), 1.0, None, [d["b"]["id"], d["a"]["id"]]
+        )
+    assert "已记录过张建国在2026-11-20对李淑珍的走访，不能重复记录" in err.value.zh
+    assert len(s.read_all()["service_records"]) == 1, (
+        "the second visit stored nothing, not even 刘芳's"
+    )
+    pairings.record_visit(s, SYSTEM, pid, D(2026, 11, 20), 1.0, None, [d["b"]["id"]])
+    assert len(s.read_all()["service_records"]) == 2, "a member who was not yet recorded can be"
+
+
+def test_a_persons_pairing_credits_only_its_volunteer(store) -> None:
+    _, vol, ben = _desk(store)
+    other = volunteer(store, vol["community_id"], name="周敏")
+    pair = _pair(store, vol, ben, D(2026, 1, 1))
+    with pytest.raises(pairings.Refused) as err:
+        pairings.record_visit(store, SYSTEM, pair["id"], D(2026, 11, 2), 1.0, None, [other["id"]])
+    assert "王秀英—李淑珍是个人结对，只能记录结对志愿者本人的走访" in err.value.zh
+
+
+def test_a_pairing_needs_a_volunteer_or_a_team(store) -> None:
+    from sltcore.errors import ValidationError
+
+    _, _, ben = _desk(store)
+    with pytest.raises(ValidationError) as err:
+        store.append(
+            "pairings",
+            [{"beneficiary_id": ben["id"], "kind": "elder", "started_on": D(2026, 1, 1)}],
+            SYSTEM,
+        )
+    assert "第1行，志愿者：须选择结对的志愿者或结对队伍" in err.value.zh
+    assert store.read_all()["pairings"].empty
 
 
 def test_beneficiaries_are_masked_and_a_viewer_sees_the_surname(store) -> None:
@@ -211,4 +311,28 @@ def test_viewer_sees_masked_names_and_no_add_forms(app_env) -> None:
     at = open_page(Actor("leader", "viewer"))
     assert _tab(at, "待走访").dataframe[0].value["服务对象"].tolist() == ["李**"]
     assert not at.expander
+    store.close()
+
+
+def test_page_records_a_team_visit_with_the_members_who_went(app_env) -> None:
+    store = LocalStore(app_env)
+    d = _team_desk(store)
+    at = open_page()
+    tab = _tab(at, "记录走访")
+    tab.date_input(key="pair.visit.0.date").set_value(D(2026, 11, 20)).run()
+    key = f"pair.visit.0.{d['pair']['id']}.members"
+    members = _tab(at, "记录走访").multiselect(key=key)
+    assert d["late"]["id"] not in members.options and d["out"]["id"] not in members.options
+    _tab(at, "记录走访").button(key="pair.visit.go").click().run()
+    assert "请选择银龄关爱队参加这次走访的队员" in plain(at.error[0].value)
+    ms = _tab(at, "记录走访").multiselect(key=key)
+    ms.select(d["a"]["id"]).select(d["b"]["id"]).run()
+    _tab(at, "记录走访").button(key="pair.visit.go").click().run()
+    assert not at.error
+    toast = at.toast[0].value
+    assert (
+        toast.startswith("已记录") and "张建国" in toast and "刘芳" in toast and "李淑珍" in toast
+    )
+    recs = store.read_all()["service_records"]
+    assert sorted(recs["volunteer_id"]) == sorted([d["a"]["id"], d["b"]["id"]])
     store.close()

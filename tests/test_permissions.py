@@ -118,6 +118,7 @@ def test_coordinator_writes_rows_of_their_own_community(world) -> None:
         "record_event_b",
         "timebank_b",
         "pairing_b",
+        "team_pairing_b",
         "certificate_b",
         "assignment_b",
         "team_no_community",
@@ -165,6 +166,19 @@ def test_coordinator_cannot_reach_other_communities(world, case: str) -> None:
                 ],
                 coord,
             )
+        elif case == "team_pairing_b":  # a team of theirs, but a beneficiary of another community
+            s.append(
+                "pairings",
+                [
+                    {
+                        "team_id": world["team_a"]["id"],
+                        "beneficiary_id": world["ben_b"],
+                        "kind": "elder",
+                        "started_on": dt.date(2026, 1, 1),
+                    }
+                ],
+                coord,
+            )
         elif case == "certificate_b":
             s.append(
                 "certificates",
@@ -205,6 +219,18 @@ def test_coordinator_cannot_reach_other_communities(world, case: str) -> None:
             s.update("volunteers", v["id"], {"community_id": world["b"]["id"]}, v["version"], coord)
     assert "社区" in info.value.message("zh") or "管理员" in info.value.message("zh")
     assert s.revision() == before, "nothing was written"
+
+
+def test_coordinator_pairs_a_team_with_a_beneficiary_of_their_community(world) -> None:
+    s = world["s"]
+    ben_a = s.append(
+        "beneficiaries",
+        [{"name": "老人甲", "kind": "elder_alone", "community_id": world["a"]["id"]}],
+        SYSTEM,
+    )[0]
+    row = {"team_id": world["team_a"]["id"], "beneficiary_id": ben_a["id"], "kind": "elder",
+           "started_on": dt.date(2026, 1, 1)}  # fmt: skip
+    assert s.append("pairings", [row], world["coord"])[0]["volunteer_id"] is None
 
 
 def test_coordinator_cannot_archive_other_communities_rows(world) -> None:

@@ -1,10 +1,12 @@
-"""结对 Pairings: a volunteer (or a team, through its contact volunteer) paired with a
-beneficiary, with an agreed number of visits a month; each visit is a service record linked to
-the pairing (`service_records.pairing_id`), so its hours count like any other
-(`sltcore.services.hours`).
+"""结对 Pairings: a volunteer or a team paired with a beneficiary, with an agreed number of
+visits a month. A visit is a service record linked to the pairing (`service_records.pairing_id`)
+for each volunteer who went (a team's visit names the members who went), so its hours count
+like any other (`sltcore.services.hours`).
 
 Which pairings are behind, the rule of the list the office works from:
 
+- a visit is a day with at least one countable record of the pairing: three members of a team
+  going together make one visit, not three;
 - the agreement is per calendar month, and a month is owed only when the pairing ran for all
   of it: it started on or before the month's first day and had not ended before its last;
 - a pairing is *behind* when, in the last complete month, it had fewer countable visits than
@@ -85,8 +87,8 @@ def status(frames: Frames, today: dt.date | None = None, lang: str = "zh") -> pd
     visits = visits[visits["pairing_id"].notna()] if "pairing_id" in visits else visits.iloc[:0]
     first, last = previous_month(today)
     dates = visits["date"].dt.date
-    prev = visits[(dates >= first) & (dates <= last)].groupby("pairing_id").size()
-    now = visits[dates >= month_start(today)].groupby("pairing_id").size()
+    prev = visits[(dates >= first) & (dates <= last)].groupby("pairing_id")["date"].nunique()
+    now = visits[dates >= month_start(today)].groupby("pairing_id")["date"].nunique()
     latest = visits.groupby("pairing_id")["date"].max()
     bens = frames["beneficiaries"].set_index("id")
     out = pd.DataFrame(
@@ -151,6 +153,17 @@ def beneficiaries(frames: Frames, actor: Actor, lang: str = "zh") -> pd.DataFram
     ).reset_index(drop=True)
 
 
+def team_members_on(frames: Frames, team_id: str, day: dt.date) -> list[str]:
+    """The volunteers who were members of the team on `day` (joined by then, not yet left)."""
+    tm = frames["team_members"]
+    tm = tm[tm["team_id"] == team_id]
+    keep = [
+        (_day(j) is None or _day(j) <= day) and (_day(e) is None or _day(e) >= day)
+        for j, e in zip(tm["joined_on"], tm["left_on"], strict=True)
+    ]
+    return tm.loc[pd.Series(keep, index=tm.index, dtype=bool), "volunteer_id"].tolist()
+
+
 def record_visit(
     store: Store,
     actor: Actor,
@@ -158,19 +171,27 @@ def record_visit(
     day: dt.date,
     hours_served: float,
     content: str | None = None,
-) -> Row:
-    """One visit as a service record of the pairing's volunteer, linked to the pairing, in the
-    beneficiary's community: ONE transaction, the pairing read inside it."""
+    volunteer_ids: list[str] | None = None,
+) -> list[Row]:
+    """One visit: a service record for each volunteer who went, linked to the pairing, in the
+    beneficiary's community; ONE transaction, the pairing and the team read inside it.
 
-    def fn(tx: Transaction) -> Row:
+    A person's pairing is visited by its volunteer. A team's visit names the members who went
+    (default: the pairing's contact volunteer, if any); each must be in the team on that day.
+    The same volunteer's visit to the same pairing on the same day is refused as a double entry.
+    """
+
+    def fn(tx: Transaction) -> list[Row]:
         pair = tx.get("pairings", pairing_id)
         if pair is None or pair["archived"]:
             raise NotFoundError("pairings", pairing_id)
         ben = tx.get("beneficiaries", pair["beneficiary_id"])
         if ben is None or ben["archived"]:
             raise NotFoundError("beneficiaries", pair["beneficiary_id"])
-        vol = tx.get("volunteers", pair["volunteer_id"])
-        who = f"{vol['name'] if vol else pair['volunteer_id']}—{ben['name']}"
+        team = tx.get("teams", pair["team_id"]) if pair.get("team_id") else None
+        vol = tx.get("volunteers", pair["volunteer_id"]) if pair.get("volunteer_id") else None
+        pairer = vol["name"] if vol else team["name"] if team else pair["volunteer_id"]
+        who = f"{pairer}—{ben['name']}"
         if (pair.get("status") or "active") != "active":
             raise Refused(
                 f"结对：{who}的结对已结束，不能再记录走访。",
@@ -186,23 +207,72 @@ def record_visit(
                 f"走访日期：{day:%Y-%m-%d}晚于{who}的结对结束日期{pair['ended_on']:%Y-%m-%d}。",
                 f"Visit date: {day:%Y-%m-%d} is after the pairing {who} ended.",
             )
-        return tx.append(
-            "service_records",
-            [
-                {
-                    "volunteer_id": pair["volunteer_id"],
-                    "date": day,
-                    "hours": hours_served,
-                    "community_id": ben["community_id"],
-                    "service_object": "结对帮扶对象",
-                    "content": content or "结对走访",
-                    "recorder": actor.display_name or actor.username,
-                    "pairing_id": pairing_id,
-                }
-            ],
-        )[0]
+        went = _who_went(tx, pair, team, who, day, volunteer_ids)
+        names = {v: (tx.get("volunteers", v) or {}).get("name", v) for v in went}
+        twice = [
+            names[r["volunteer_id"]]
+            for r in tx.select("service_records", pairing_id=pairing_id, date=day)
+            if r["volunteer_id"] in went
+        ]
+        if twice:
+            raise Refused(
+                f"走访人员：已记录过{'、'.join(twice)}在{day:%Y-%m-%d}对{ben['name']}的走访，"
+                "不能重复记录。",
+                f"Visitors: the visit of {', '.join(twice)} to {ben['name']} on "
+                f"{day:%Y-%m-%d} is already recorded.",
+            )
+        base = {
+            "date": day,
+            "hours": hours_served,
+            "community_id": ben["community_id"],
+            "service_object": "结对帮扶对象",
+            "content": content or "结对走访",
+            "recorder": actor.display_name or actor.username,
+            "pairing_id": pairing_id,
+        }
+        return tx.append("service_records", [{**base, "volunteer_id": v} for v in went])
 
     return store.transact(actor, fn)
+
+
+def _who_went(
+    tx: Transaction,
+    pair: Row,
+    team: Row | None,
+    who: str,
+    day: dt.date,
+    volunteer_ids: list[str] | None,
+) -> list[str]:
+    """The volunteers a visit credits, checked against the pairing (and its team on `day`)."""
+    if team is None:
+        if volunteer_ids and list(volunteer_ids) != [pair["volunteer_id"]]:
+            raise Refused(
+                f"走访人员：{who}是个人结对，只能记录结对志愿者本人的走访。",
+                f"Visitors: {who} is a person's pairing; only its volunteer's visit is recorded.",
+            )
+        return [pair["volunteer_id"]]
+    went = list(
+        dict.fromkeys(volunteer_ids or ([pair["volunteer_id"]] if pair.get("volunteer_id") else []))
+    )
+    if not went:
+        raise Refused(
+            f"走访人员：请选择{team['name']}参加这次走访的队员。",
+            f"Visitors: choose the members of {team['name']} who went.",
+        )
+    members = {
+        r["volunteer_id"]
+        for r in tx.select("team_members", team_id=team["id"])
+        if (r.get("joined_on") is None or r["joined_on"] <= day)
+        and (r.get("left_on") is None or r["left_on"] >= day)
+    }
+    outsiders = [v for v in went if v not in members and v != pair.get("volunteer_id")]
+    if outsiders:
+        names = "、".join((tx.get("volunteers", v) or {}).get("name", v) for v in outsiders)
+        raise Refused(
+            f"走访人员：{names}在{day:%Y-%m-%d}不是{team['name']}的队员。",
+            f"Visitors: {names} was not a member of {team['name']} on {day:%Y-%m-%d}.",
+        )
+    return went
 
 
 def visits_against_agreed(frames: Frames, today: dt.date | None = None) -> dict[str, int]:

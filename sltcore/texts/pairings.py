@@ -42,6 +42,13 @@ TEXTS = {
         "{volunteer} — {beneficiary}（{community}）",
         "{volunteer} — {beneficiary} ({community})",
     ),
+    "pair.visit.team_contact": ("{team}（联系人{volunteer}）", "{team} (contact {volunteer})"),
+    "pair.visit.members": ("参加走访的队员", "Members who went"),
+    "pair.visit.members.placeholder": ("选择队员（可多选）", "Choose members"),
+    "pair.visit.members.none": (
+        "{team}在这一天没有在队的队员。请先在“队伍”页面添加队员。",
+        "{team} had no members on that day. Add members on the Teams page first.",
+    ),
     "pair.visit.date": ("走访日期", "Visit date"),
     "pair.visit.hours": ("服务时长（小时）", "Hours"),
     "pair.visit.content": ("走访内容", "What was done"),
