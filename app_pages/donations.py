@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from sltcore.schema import table
@@ -40,6 +41,7 @@ def orgs_tab() -> None:
         }
         cols.update(_yuan("cash", "in_kind", "total"))
         table_view(df, cols, download="organisations", key="don.orgs")
+        sent_section(df)
     if actor.role != "admin":
         return
     with st.expander(tr("don.org.add"), icon=":material/add:", expanded=df.empty):
@@ -54,6 +56,34 @@ def orgs_tab() -> None:
             st.session_state["don.org.gen"] = gen + 1
             flash(tr("don.org.added"))
             st.rerun()
+
+
+def sent_section(orgs: pd.DataFrame) -> None:
+    """The volunteers one organisation sends, by name."""
+    sending = orgs[orgs["volunteers"] > 0]
+    st.subheader(tr("don.sent.title"))
+    if sending.empty:
+        st.caption(tr("don.sent.none"))
+        return
+    labels = {
+        r["id"]: tr("don.sent.label", name=r["name"], count=r["volunteers"])
+        for r in sending.to_dict("records")
+    }
+    org = st.selectbox(tr("don.sent.pick"), list(labels), format_func=labels.get, key="don.sent")
+    table_view(
+        organisations.sent_by(frames, org, lg),
+        {
+            "name": tr("don.sent.col.name"),
+            "community": tr("don.col.community"),
+            "status": tr("don.sent.col.status"),
+            "hours": st.column_config.NumberColumn(tr("don.sent.col.hours"), format="%.1f"),
+            "last_service": st.column_config.DateColumn(
+                tr("don.sent.col.last"), format="YYYY-MM-DD"
+            ),
+        },
+        download="volunteers-sent",
+        key="don.sent.table",
+    )
 
 
 def years_tab() -> None:

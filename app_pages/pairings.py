@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n, privacy
+from sltcore import auth, clock, i18n, privacy
 from sltcore.refs import titles
 from sltcore.schema import table
 from sltcore.services import pairings, rows
@@ -51,7 +51,7 @@ def _shown(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _add_form(table_key: str, label: str, done: str) -> None:
-    if actor.role == "viewer":
+    if not auth.can(actor, "write"):
         return
     with st.expander(tr(label), icon=":material/add:"):
         gen_key = f"pair.add.{table_key}.gen"
@@ -188,13 +188,17 @@ if is_empty(frames) and first_run(store):
     st.stop()
 st.caption(tr("pair.intro"))
 everything = pairings.status(frames, today, lg)
-names = ["behind", "all", "visit", "beneficiaries"]
+# A read-only account (the leaders) gets no tab it could not use.
+names = ["behind", "all", "visit", "beneficiaries"] if auth.can(actor, "write") else [
+    "behind", "all", "beneficiaries"
+]  # fmt: skip
 tabs = dict(zip(names, st.tabs([tr(f"pair.tab.{n}") for n in names]), strict=True))
 with tabs["behind"]:
     behind_tab()
 with tabs["all"]:
     all_tab(everything)
-with tabs["visit"]:
-    visit_tab(everything)
+if "visit" in tabs:
+    with tabs["visit"]:
+        visit_tab(everything)
 with tabs["beneficiaries"]:
     beneficiaries_tab()

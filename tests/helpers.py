@@ -84,7 +84,12 @@ class TxSpy:
                 self._store.transact(actor, lambda tx: _rollback(fn(_SpiedTx(tx, self, None))))
         writes: list[tuple[str, str]] = []
         self.transactions.append(writes)
-        return self._store.transact(actor, lambda tx: fn(_SpiedTx(tx, self, writes)))
+
+        def run(tx):
+            writes.clear()  # the Sheets backend runs an action again under its lease:
+            return fn(_SpiedTx(tx, self, writes))  # what counts is the run that committed
+
+        return self._store.transact(actor, run)
 
 
 class _Rerun(Exception):
@@ -132,8 +137,13 @@ class _SpiedTx:
 
 
 def dump(store) -> list[str]:
-    """Every row of every table in the store's SQLite file, audit log and revision included:
-    equal before and after an action means the action stored nothing at all."""
+    """Every row of every table, archived rows and the audit log included, as stored: equal
+    before and after an action means the action stored nothing at all. Local: the SQLite
+    file's dump. Google Sheets: the spreadsheet read again from the API, not the cache."""
+    if not hasattr(store, "path"):
+        store.reload()
+        frames = {**store.read_all(include_archived=True), "audit_log": store.read("audit_log")}
+        return [f"{k}:{frames[k].to_json(orient='records', date_format='iso')}" for k in frames]
     conn = sqlite3.connect(store.path)
     try:
         return list(conn.iterdump())

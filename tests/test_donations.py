@@ -13,7 +13,7 @@ from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import ValidationError
 from sltcore.services import organisations
 from sltcore.store.local import LocalStore
-from tests.helpers import community, dump, volunteer
+from tests.helpers import community, dump, record_row, volunteer
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/donations.py"
@@ -77,6 +77,24 @@ def test_totals_by_organisation_year_and_the_alliance(world) -> None:
     assert roster["since"].tolist() == [dt.date(2010, 5, 1), dt.date(2015, 3, 1)]
 
 
+def test_the_volunteers_an_organisation_sends_by_name_with_their_countable_hours(world) -> None:
+    store, old = world["store"], world["old"]
+    com = store.read_all()["communities"].iloc[0]["id"]
+    a = volunteer(store, com, name="周建华", organisation_id=old["id"])
+    store.append(
+        "service_records",
+        [record_row(a, 3.0), record_row(a, 5.0, dt.date(2026, 4, 1), confirmed=False)],
+        SYSTEM,
+    )
+    volunteer(store, com, name="不相干", organisation_id=world["plain"]["id"])
+    sent = organisations.sent_by(store.read_all(), old["id"])
+    assert len(sent) == 3 and sent.iloc[0]["name"] == "周建华"
+    assert sent.iloc[0]["hours"] == 3.0, "unconfirmed hours do not count"
+    assert sent.iloc[0]["last_service"] == dt.date(2026, 3, 5)
+    assert "不相干" not in set(sent["name"])
+    assert organisations.sent_by(store.read_all(), world["new"]["id"]).empty
+
+
 def test_a_viewer_cannot_record_a_donation(world) -> None:
     with pytest.raises(Exception, match="read-only"):
         organisations.record(
@@ -116,6 +134,14 @@ def test_page_on_sample_data(app_env, demo_db) -> None:
     years = _tab(at, "按年度").dataframe[0].value
     assert years["合计（元）"].sum() == 75000 + 15500
     assert _tab(at, "关爱联盟").caption[0].value == "关爱联盟共 18 家成员单位。"
+    tab = _tab(at, "按单位")
+    pick = tab.selectbox(key="don.sent")
+    first = pick.value
+    count = int(
+        orgs.set_index("单位名称").loc[pick.format_func(first).split("（")[0], "派出志愿者"]
+    )
+    names = tab.dataframe[1].value
+    assert len(names) == count > 0 and names["姓名"].str.len().gt(0).all()
 
 
 def test_page_refuses_a_donation_naming_the_field(app_env) -> None:

@@ -311,6 +311,8 @@ def test_viewer_sees_masked_names_and_no_add_forms(app_env) -> None:
     at = open_page(Actor("leader", "viewer"))
     assert _tab(at, "待走访").dataframe[0].value["服务对象"].tolist() == ["李**"]
     assert not at.expander
+    assert [t.label for t in at.tabs] == ["待走访", "全部结对", "服务对象"], "no visit form"
+    assert "pair.visit.go" not in [b.key for b in at.button]
     store.close()
 
 

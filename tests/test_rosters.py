@@ -46,7 +46,8 @@ def test_shift_hours_and_description() -> None:
 
 
 @pytest.fixture
-def roster(store):
+def roster(contract_store):
+    store = contract_store  # every rule on both backends
     com = community(store)
     vols = [volunteer(store, com["id"], name=n) for n in ("王秀英", "李强", "张伟")]
     period = store.append(
@@ -78,6 +79,53 @@ def test_double_booking_across_midnight_is_refused_naming_both(roster) -> None:
     )
     assert dump(store) == before, "all or none: 李强 was not assigned either"
     rosters.assign(store, SYSTEM, early["id"], [li["id"]])
+
+
+def test_someone_is_taken_off_a_shift_before_it_is_marked(roster) -> None:
+    store, shift, (wang, li, _) = roster["store"], roster["shift"], roster["vols"]
+    gate = shift(D(2026, 10, 1), T(8), T(12))
+    asg_wang, asg_li = rosters.assign(store, SYSTEM, gate["id"], [wang["id"], li["id"]])
+    rosters.unassign(store, SYSTEM, asg_wang["id"])
+    frames = store.read_all()
+    row = rosters.shifts(frames, roster["period"]["id"]).iloc[0]
+    assert (row["filled"], row["people"]) == (1, "李强"), "王秀英's place is open again"
+    rosters.assign(store, SYSTEM, gate["id"], [wang["id"]])  # and can be taken again
+    rosters.mark_attendance(store, SYSTEM, gate["id"], [li["id"]])
+    with pytest.raises(rosters.Refused) as err:
+        rosters.unassign(store, SYSTEM, asg_li["id"])
+    assert "李强在10月1日 08:00-12:00 门岗已登记考勤，不能移出或调班" in err.value.zh
+
+
+def test_a_swap_keeps_who_was_replaced_and_checks_the_new_volunteer(roster) -> None:
+    store, shift, (wang, li, zhang) = roster["store"], roster["shift"], roster["vols"]
+    gate = shift(D(2026, 10, 1), T(8), T(12))
+    patrol = shift(D(2026, 10, 1), T(11), T(15), post="巡逻")
+    [asg] = rosters.assign(store, SYSTEM, gate["id"], [wang["id"]])
+    rosters.assign(store, SYSTEM, patrol["id"], [li["id"]])
+    before = dump(store)
+    with pytest.raises(rosters.Refused) as err:
+        rosters.swap(store, SYSTEM, asg["id"], li["id"])
+    assert err.value.zh == (
+        "调班：10月1日 08:00-12:00 门岗未保存。李强已排在10月1日 11:00-15:00 巡逻，时间重叠。"
+    )
+    with pytest.raises(rosters.Refused) as err:
+        rosters.swap(store, SYSTEM, asg["id"], wang["id"])
+    assert "王秀英已经在10月1日 08:00-12:00 门岗的排班里了" in err.value.zh
+    assert dump(store) == before, "a refused swap changes nothing"
+    old, new = rosters.swap(store, SYSTEM, asg["id"], zhang["id"])
+    assert (old["status"], old["notes"]) == ("swapped", "由张伟替班")
+    assert (new["volunteer_id"], new["notes"]) == (zhang["id"], "替王秀英")
+    frames = store.read_all()
+    assert (
+        rosters.shifts(frames, roster["period"]["id"]).set_index("post").loc["门岗", "people"]
+        == "张伟"
+    )
+    rosters.mark_attendance(store, SYSTEM, gate["id"], [zhang["id"]])
+    recs = store.read_all()["service_records"]
+    assert recs["volunteer_id"].tolist() == [zhang["id"]], "the one who stood in is credited"
+    with pytest.raises(rosters.Refused) as err:
+        rosters.swap(store, SYSTEM, asg["id"], li["id"])
+    assert "王秀英在10月1日 08:00-12:00 门岗的班已经调给别人了" in err.value.zh
 
 
 def test_assigning_twice_and_after_an_absence(roster) -> None:

@@ -22,7 +22,8 @@ DAY = dt.date(2026, 3, 5)
 
 
 @pytest.fixture
-def bank(store):
+def bank(contract_store):
+    store = contract_store  # every rule on both backends
     com = community(store)
     coord = Actor("c1", "coordinator", communities=(com["id"],), display_name="协调员")
     vol = volunteer(store, com["id"], name="王秀英")
@@ -142,6 +143,34 @@ def test_a_viewer_cannot_redeem_and_a_coordinator_only_in_their_communities(bank
     other = Actor("c2", "coordinator", communities=("com-elsewhere",))
     with pytest.raises(PermissionDenied):
         timebank.redeem(store, other, vol["id"], free["id"], 1, DAY)
+
+
+def test_a_redemption_undone_gives_back_its_points_and_its_units(bank) -> None:
+    store, vol, item = bank["store"], bank["vol"], bank["item"]
+    store.append("service_records", [record_row(vol, 12.0, DAY)], SYSTEM)
+    done = timebank.redeem(store, bank["coord"], vol["id"], item["id"], 2, DAY)
+    with refused("撤销理由：请填写"):
+        timebank.cancel_redemption(store, bank["coord"], done.row["id"], " ")
+    other = Actor("c2", "coordinator", communities=("com-elsewhere",))
+    for who in (other, Actor("leader", "viewer")):
+        with pytest.raises(PermissionDenied):
+            timebank.cancel_redemption(store, who, done.row["id"], "登记错了")
+    assert _balance(store, vol["id"]) == 2.0, "nothing undone by a refused request"
+    undone = timebank.cancel_redemption(store, bank["coord"], done.row["id"], "登记错了")
+    assert undone.balance_after == 12.0 and _balance(store, vol["id"]) == 12.0
+    frames = store.read_all()
+    cat = timebank.catalogue(frames).set_index("id")
+    assert cat.loc[item["id"], "redeemed"] == 0 and cat.loc[item["id"], "left"] == 2
+    assert [k for k in timebank.ledger(frames, vol["id"])["kind"]] == ["earn"]
+    log = store.read("audit_log")
+    mine = log[log["row_id"] == done.row["id"]]
+    assert set(mine["action"]) >= {"archive", "cancel"} and "登记错了" in mine["changes"].str.cat()
+    assert mine[mine["action"] == "cancel"]["actor"].tolist() == ["c1"]
+    with refused("这次兑换已经撤销过了"):
+        timebank.cancel_redemption(store, bank["coord"], done.row["id"], "再撤一次")
+    adj = timebank.adjust(store, ADMIN, vol["id"], 3, "补录")
+    with pytest.raises(NotFoundError):
+        timebank.cancel_redemption(store, ADMIN, adj.row["id"], "不是兑换")
 
 
 def test_adjustments_are_admin_only_with_a_reason(bank) -> None:

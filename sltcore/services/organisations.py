@@ -15,6 +15,7 @@ import pandas as pd
 
 from sltcore.auth import Actor
 from sltcore.refs import choice_map, label_column, titles
+from sltcore.services import hours
 from sltcore.store.base import Row, Store
 
 Frames = Mapping[str, pd.DataFrame]
@@ -41,6 +42,29 @@ def volunteers_sent(frames: Frames) -> pd.Series:
     """organisation id -> live volunteers registered as coming from it."""
     v = frames["volunteers"]
     return v.loc[v["organisation_id"].notna()].groupby("organisation_id").size()
+
+
+def sent_by(frames: Frames, organisation_id: str, lang: str = "zh") -> pd.DataFrame:
+    """The volunteers an organisation sends, by name: community, status, countable hours (the
+    one rule, `sltcore.services.hours`) and last service, most hours first."""
+    cols = ["id", "name", "community", "status", "hours", "last_service"]
+    v = frames["volunteers"]
+    v = v[v["organisation_id"] == organisation_id]
+    if v.empty:
+        return pd.DataFrame(columns=cols)
+    recs = hours.countable(frames)
+    recs = recs[recs["volunteer_id"].isin(set(v["id"]))].groupby("volunteer_id")
+    out = pd.DataFrame(
+        {
+            "id": v["id"],
+            "name": v["name"],
+            "community": label_column(v["community_id"], titles(dict(frames), "communities")),
+            "status": label_column(v["status"], choice_map("volunteers", "status", lang)),
+            "hours": v["id"].map(recs["hours"].sum()).fillna(0.0).astype(float),
+            "last_service": pd.to_datetime(v["id"].map(recs["date"].max())).dt.date,
+        }
+    )
+    return out.sort_values(["hours", "name"], ascending=[False, True]).reset_index(drop=True)[cols]
 
 
 def by_organisation(frames: Frames, lang: str = "zh") -> pd.DataFrame:

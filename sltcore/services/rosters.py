@@ -85,39 +85,119 @@ class Attendance:
     absent: int
 
 
+def _clash(tx: Transaction, shift: Row, vol: Row) -> str | None:
+    """'on' if the volunteer already holds a place on this shift, the overlapping shift's
+    description if another of their shifts overlaps it, else None."""
+    mine = interval(shift["date"], shift["start_time"], shift["end_time"])
+    for asg in tx.select("roster_assignments", volunteer_id=vol["id"]):
+        if asg["status"] in NOT_COUNTED:
+            continue
+        if asg["shift_id"] == shift["id"]:
+            return "on"
+        other = tx.get("roster_shifts", asg["shift_id"])
+        if other is None or other["archived"]:
+            continue
+        if overlaps(mine, interval(other["date"], other["start_time"], other["end_time"])):
+            return describe(other)
+    return None
+
+
+def _live(tx: Transaction, table_key: str, row_id: str) -> Row:
+    row = tx.get(table_key, row_id)
+    if row is None or row["archived"]:
+        raise NotFoundError(table_key, row_id)
+    return row
+
+
 def assign(store: Store, actor: Actor, shift_id: str, volunteer_ids: Collection[str]) -> list[Row]:
     """Put volunteers on a shift, all or none; already assigned ones are skipped."""
 
     def fn(tx: Transaction) -> list[Row]:
-        shift = tx.get("roster_shifts", shift_id)
-        if shift is None or shift["archived"]:
-            raise NotFoundError("roster_shifts", shift_id)
-        mine = interval(shift["date"], shift["start_time"], shift["end_time"])
+        shift = _live(tx, "roster_shifts", shift_id)
         problems_zh, problems_en, new = [], [], []
         for vid in dict.fromkeys(volunteer_ids):
-            vol = tx.get("volunteers", vid)
-            if vol is None or vol["archived"]:
-                raise NotFoundError("volunteers", vid)
-            for asg in tx.select("roster_assignments", volunteer_id=vid):
-                if asg["status"] in NOT_COUNTED:
-                    continue
-                if asg["shift_id"] == shift_id:
-                    break  # already on this shift
-                other = tx.get("roster_shifts", asg["shift_id"])
-                if other is None or other["archived"]:
-                    continue
-                if overlaps(mine, interval(other["date"], other["start_time"], other["end_time"])):
-                    problems_zh.append(f"{vol['name']}已排在{describe(other)}，时间重叠")
-                    problems_en.append(f"{vol['name']} is already on {describe(other)}")
-                    break
-            else:
+            vol = _live(tx, "volunteers", vid)
+            clash = _clash(tx, shift, vol)
+            if clash is None:
                 new.append({"shift_id": shift_id, "volunteer_id": vid, "status": "assigned"})
+            elif clash != "on":
+                problems_zh.append(f"{vol['name']}已排在{clash}，时间重叠")
+                problems_en.append(f"{vol['name']} is already on {clash}")
         if problems_zh:
             raise Refused(
                 f"排班：{describe(shift)}未保存。" + "；".join(problems_zh) + "。",
                 f"Assignment to {describe(shift)} not saved: " + "; ".join(problems_en) + ".",
             )
         return tx.append("roster_assignments", new)
+
+    return store.transact(actor, fn)
+
+
+def _not_yet_marked(asg: Row, shift: Row, vol: Row | None) -> None:
+    """A place whose attendance is marked is changed in the attendance tab, not here."""
+    name = vol["name"] if vol else asg["volunteer_id"]
+    if asg["status"] == "swapped":
+        raise Refused(
+            f"排班：{name}在{describe(shift)}的班已经调给别人了。",
+            f"Assignment: {name}'s place on {describe(shift)} was already swapped.",
+        )
+    if asg["status"] in ("on_duty", "absent"):
+        raise Refused(
+            f"排班：{name}在{describe(shift)}已登记考勤，不能移出或调班；"
+            "如登记有误，请在“登记到岗”中更正。",
+            f"Assignment: attendance for {name} on {describe(shift)} is marked; "
+            "correct it under Attendance instead.",
+        )
+
+
+def unassign(store: Store, actor: Actor, assignment_id: str) -> Row:
+    """Take someone off a shift before it is marked (a mistaken entry, a cancellation): the
+    assignment is archived, so their place is open again. One transaction."""
+
+    def fn(tx: Transaction) -> Row:
+        asg = _live(tx, "roster_assignments", assignment_id)
+        shift = _live(tx, "roster_shifts", asg["shift_id"])
+        _not_yet_marked(asg, shift, tx.get("volunteers", asg["volunteer_id"]))
+        return tx.archive("roster_assignments", assignment_id, asg["version"])
+
+    return store.transact(actor, fn)
+
+
+def swap(store: Store, actor: Actor, assignment_id: str, volunteer_id: str) -> tuple[Row, Row]:
+    """调班: someone else takes a place. The old assignment is kept as `swapped` (the roster
+    shows who was replaced by whom) and the new volunteer is checked for overlaps like any
+    assignment. One transaction: (the old assignment, the new one)."""
+
+    def fn(tx: Transaction) -> tuple[Row, Row]:
+        asg = _live(tx, "roster_assignments", assignment_id)
+        shift = _live(tx, "roster_shifts", asg["shift_id"])
+        old_vol = tx.get("volunteers", asg["volunteer_id"])
+        _not_yet_marked(asg, shift, old_vol)
+        vol = _live(tx, "volunteers", volunteer_id)
+        clash = _clash(tx, shift, vol)
+        if clash == "on":
+            raise Refused(
+                f"调班：{vol['name']}已经在{describe(shift)}的排班里了。",
+                f"Swap: {vol['name']} is already on {describe(shift)}.",
+            )
+        if clash is not None:
+            raise Refused(
+                f"调班：{describe(shift)}未保存。{vol['name']}已排在{clash}，时间重叠。",
+                f"Swap to {describe(shift)} not saved: {vol['name']} is already on {clash}.",
+            )
+        was = old_vol["name"] if old_vol else asg["volunteer_id"]
+        old = tx.update(
+            "roster_assignments",
+            assignment_id,
+            {"status": "swapped", "notes": f"由{vol['name']}替班"},
+            asg["version"],
+        )
+        new = tx.append(
+            "roster_assignments",
+            [{"shift_id": shift["id"], "volunteer_id": volunteer_id, "status": "assigned",
+              "notes": f"替{was}"}],
+        )[0]  # fmt: skip
+        return old, new
 
     return store.transact(actor, fn)
 

@@ -379,6 +379,33 @@ def redeem(
     return store.transact(actor, fn)
 
 
+def cancel_redemption(store: Store, actor: Actor, entry_id: str, reason: str) -> Entry:
+    """Undo a redemption (entered by mistake, or the goods came back): ONE transaction that
+    archives the row, so its points return to the balance and its units to the item's stock,
+    with the reason in the audit log. The row stays in the archive; nothing is deleted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("撤销理由：请填写为什么撤销这次兑换。", "Reason: say why it is undone.")
+
+    def fn(tx: Transaction) -> Entry:
+        row = tx.get(TX, entry_id)
+        if row is None or row["kind"] != "redeem":
+            raise NotFoundError(TX, entry_id)
+        vol = tx.get("volunteers", row["volunteer_id"])
+        name = vol["name"] if vol else row["volunteer_id"]
+        if row["archived"]:
+            raise Refused(
+                f"兑换：{name}在{row['date']:%Y-%m-%d}的这次兑换已经撤销过了。",
+                f"Redemption: {name}'s redemption of {row['date']:%Y-%m-%d} is already undone.",
+            )
+        tx.archive(TX, entry_id, row["version"])
+        tx.note(TX, entry_id, "cancel", {"reason": reason})
+        balance = balance_in(tx, vol) if vol else 0.0
+        return Entry(tx.get(TX, entry_id), balance, False)
+
+    return store.transact(actor, fn)
+
+
 def adjust(
     store: Store,
     actor: Actor,

@@ -18,7 +18,7 @@ from sltcore import clock, privacy
 from sltcore.auth import Actor, check_write, require
 from sltcore.codec import to_text
 from sltcore.errors import ConflictError, Problem, ValidationError
-from sltcore.schema import AUDIT_TABLE, SYSTEM_KEYS, Field, Table, table
+from sltcore.schema import AUDIT_ACTION, AUDIT_TABLE, SYSTEM_KEYS, Field, Table, table
 from sltcore.validation import Lookup, clean_row, context_problems
 
 Row = dict[str, Any]
@@ -93,6 +93,8 @@ def new_id(t: Table) -> str:
 def audit_row(t: Table, row_id: str, action: str, actor: Actor, changes: Mapping[str, Any]) -> Row:
     """One audit row; `changes` is {field: [before, after]} (masked), or what else the action
     records (`reveal`: the fields shown)."""
+    if action not in {c.key for c in AUDIT_ACTION}:  # a sheet would read it back as empty
+        raise ValueError(f"unknown audit action {action!r}")
     return _audit(t, row_id, action, actor, changes)
 
 

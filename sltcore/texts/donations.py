@@ -36,4 +36,15 @@ TEXTS = {
         "捐赠由街道管理员登记；请把收据交给管理员。",
         "Donations are recorded by an administrator; pass the receipt on to them.",
     ),
+    "don.sent.title": ("各单位派出的志愿者", "Volunteers each organisation sends"),
+    "don.sent.none": (
+        "还没有志愿者登记所在单位。在志愿者资料的“所在单位”一栏填写后，这里按单位列出。",
+        "No volunteer names an organisation yet. Fill in “Organisation” on a volunteer's record.",
+    ),
+    "don.sent.pick": ("选择单位", "Organisation"),
+    "don.sent.label": ("{name}（{count}人）", "{name} ({count})"),
+    "don.sent.col.name": ("姓名", "Name"),
+    "don.sent.col.status": ("状态", "Status"),
+    "don.sent.col.hours": ("服务时长（小时）", "Hours"),
+    "don.sent.col.last": ("最近服务", "Last service"),
 }
