@@ -326,11 +326,12 @@ def update_event(
     et = table("events")
     reopening = changes.get("status") not in (None, "cancelled")
     stored = store.get("events", event_id) if reopening else None
-    if stored is not None and stored.get("status") == "cancelled":
+    was_cancelled = stored is not None and stored.get("status") == "cancelled"
+    if was_cancelled:
         auth.require(actor, "restore")  # setting a cancelled event back is a restore
-        cancelled = cancelled_records(store, event_id)
-    else:
-        cancelled = []
+    # Which records the cancellation archived is read from the audit log before the action;
+    # each is checked again inside it.
+    cancelled = cancelled_records(store, event_id) if was_cancelled else []
 
     def write(tx: Transaction) -> EventChange:
         current = _current(tx, event_id, expected_version)
@@ -343,6 +344,9 @@ def update_event(
             return _cancel(tx, current, changes)
         restored = 0
         if current.get("status") == "cancelled" and new.get("status") != "cancelled":
+            auth.require(actor, "restore")  # decided on the event as it is now
+            if not was_cancelled:  # cancelled since it was read: its records were not looked up
+                raise ConflictError("events", event_id, expected_version, current["version"])
             restored = _restore_records(tx, event_id, cancelled)
         moved = {k: new.get(k) for k in CARRIED if new.get(k) != current.get(k)}
         rec = tx.select("service_records", event_id=event_id) if moved else []
