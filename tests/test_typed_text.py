@@ -36,8 +36,41 @@ def desk(app_env):
     team = s.append("teams", [{"name": EVIL[:50], "community_id": com["id"],
                                "category": "care"}], SYSTEM)[0]  # fmt: skip
     s.append("team_members", [{"team_id": team["id"], "volunteer_id": v["id"]}], SYSTEM)
+    _programmes(s, com, v, team)
     yield {"s": s, "v": v, "ev": ev, "team": team}
     s.close()
+
+
+def _programmes(s, com, v, team) -> None:
+    """Typed markup in every programme: an item, a beneficiary and a team's pairing with a
+    visit, a duty period and post, an organisation and its donation."""
+    from sltcore.services import pairings, rosters, timebank
+
+    item = s.append("redemption_items", [{"name": EVIL[:50], "kind": "goods", "points": 1}],
+                    SYSTEM)[0]  # fmt: skip
+    timebank.redeem(s, SYSTEM, v["id"], item["id"], 1, dt.date(2026, 11, 21))
+    ben = {"name": EVIL[:50], "kind": "elder_alone", "community_id": com["id"], "needs": EVIL}
+    ben = s.append("beneficiaries", [ben], SYSTEM)[0]
+    pair = s.append("pairings", [{"team_id": team["id"], "beneficiary_id": ben["id"],
+                                  "kind": "elder", "started_on": dt.date(2026, 1, 1)}],
+                    SYSTEM)[0]  # fmt: skip
+    pairings.record_visit(s, SYSTEM, pair["id"], dt.date(2026, 11, 22), 1.0, EVIL, [v["id"]])
+    today = dt.date.today()
+    period = s.append("roster_periods", [{"name": EVIL[:50], "key_period": "other",
+                                          "start_date": today - dt.timedelta(days=3),
+                                          "end_date": today + dt.timedelta(days=3)}],
+                      SYSTEM)[0]  # fmt: skip
+    shift = s.append("roster_shifts", [{"period_id": period["id"], "post": EVIL[:50],
+                                        "community_id": com["id"], "date": today,
+                                        "start_time": dt.time(8), "end_time": dt.time(12)}],
+                     SYSTEM)[0]  # fmt: skip
+    rosters.assign(s, SYSTEM, shift["id"], [v["id"]])
+    org = s.append("organisations", [{"name": EVIL[:50], "kind": "company",
+                                      "care_alliance": True, "contact": EVIL[:20]}],
+                   SYSTEM)[0]  # fmt: skip
+    s.append("donations", [{"organisation_id": org["id"], "date": dt.date(2026, 11, 1),
+                            "kind": "goods", "amount": 100, "description": EVIL,
+                            "recipient": EVIL[:50], "purpose": EVIL}], SYSTEM)  # fmt: skip
 
 
 def _markdown_bodies(at: AppTest) -> list[str]:
@@ -53,7 +86,10 @@ def _check(at: AppTest, where: str) -> None:
     for body in _markdown_bodies(at):
         html = RENDER.renderInline(body)
         assert "<img" not in html and "<a " not in html, (where, body)
-        assert "<strong>星" not in html and "<b>" not in html and "<i>" not in html, (where, body)
+        assert "<strong>星</strong>" not in html and "<b>" not in html and "<i>" not in html, (
+            where,
+            body,
+        )
 
 
 @pytest.mark.parametrize(
@@ -66,6 +102,17 @@ def _check(at: AppTest, where: str) -> None:
         ("app_pages/events.py", None, None),
         ("app_pages/record.py", "event", "ev"),
         ("app_pages/tables.py", None, None),
+        ("app_pages/timebank.py", None, None),
+        ("app_pages/pairings.py", None, None),
+        ("app_pages/rosters.py", None, None),
+        ("app_pages/donations.py", None, None),
+        ("app_pages/dashboard.py", None, None),
+        ("app_pages/stars.py", None, None),
+        ("app_pages/reports.py", None, None),
+        ("app_pages/health.py", None, None),
+        ("app_pages/home.py", None, None),
+        ("app_pages/admin.py", None, None),
+        ("app_pages/audit.py", None, None),
     ],
 )
 def test_a_name_and_title_holding_markup_show_as_typed(desk, page, param, key):

@@ -145,8 +145,8 @@ def beneficiaries(frames: Frames, actor: Actor, lang: str = "zh") -> pd.DataFram
             "name": names,
             "kind": label_column(b["kind"], choice_map("beneficiaries", "kind", lang)),
             "community": label_column(b["community_id"], titles(dict(frames), "communities")),
-            "phone": b["phone"].map(mask_phone, na_action="ignore").fillna(""),
-            "address": b["address"].map(mask_address, na_action="ignore").fillna(""),
+            "phone": b["phone"].map(mask_phone, na_action="ignore").astype(object).fillna(""),
+            "address": b["address"].map(mask_address, na_action="ignore").astype(object).fillna(""),
             "needs": b["needs"].fillna(""),
             "pairings": b["id"].map(live).fillna(0).astype(int),
         }
