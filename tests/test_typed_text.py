@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import openpyxl
 import pytest
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
@@ -159,3 +160,21 @@ def test_full_width_digits_are_stored_as_ascii_so_duplicates_are_seen(store):
     assert saved["mobile"] == "13900001234"
     found = volunteers.filter_volunteers(store.read_all(), "１２３４")
     assert len(found) == 2, "a full-width phone suffix finds both"
+
+
+def test_the_roster_pdf_and_workbook_print_typed_text_as_typed(desk):
+    from sltcore.exports import roster
+
+    frames = desk["s"].read_all()
+    period = frames["roster_periods"].iloc[0]["id"]
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(roster.pdf(frames, period))).pages
+    )
+    assert EVIL[:50].replace(" ", "") in text.replace(" ", "").replace("\n", "")
+    cells = [
+        c.value
+        for ws in openpyxl.load_workbook(io.BytesIO(roster.xlsx(frames, period)))
+        for row in ws.iter_rows()
+        for c in row
+    ]
+    assert any(isinstance(v, str) and EVIL[:50] in v for v in cells)
