@@ -196,17 +196,26 @@ def _io_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _actor(store: Store, username: str | None) -> Actor:
-    """The account the command acts as: `--as NAME` from the accounts table, else the
-    system administrator (whoever may run commands on the server may do everything)."""
+    """The account the command acts as: `--as NAME`, an account of the secrets file or of the
+    desk's accounts table, resolved as at sign-in (the desk's communities and switch win);
+    without it the system administrator (whoever may run commands on the server may do
+    everything)."""
     if not username:
         return SYSTEM
-    df = store.read("accounts")
-    hit = df[df["username"] == username]
-    if hit.empty or not bool(hit.iloc[0]["active"]):
+    from sltcore import accounts
+    from sltcore.services import accounts as desk_accounts
+
+    frames = store.read_all()
+    account = accounts.load().get(username)
+    if account is None:
+        df = frames["accounts"]
+        hit = df[df["username"] == username]
+        if not hit.empty:
+            row = hit.iloc[0]
+            account = accounts.Account(username, str(row["display_name"] or ""), str(row["role"]))
+    if account is None or not desk_accounts.is_active(account, frames):
         raise DeskError(f"没有名为 {username} 的有效账号", f"no active account named {username}")
-    row = hit.iloc[0]
-    communities = tuple(c for c in str(row["communities"] or "").split("、") if c)
-    return Actor(username, str(row["role"]), communities, str(row["display_name"] or ""))
+    return desk_accounts.actor_for(account, frames)
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:

@@ -103,3 +103,41 @@ def test_help_is_complete_in_both_languages() -> None:
     demo_help = subprocess.run([sys.executable, "-m", "sltcore", "demo", "--help"], cwd=ROOT,
                                capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert "--volunteers" in demo_help and "志愿者人数" in demo_help and "--records" in demo_help
+
+
+def test_as_names_an_account_of_the_secrets_file_with_its_communities(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from tests.auth_helpers import write_secrets
+
+    monkeypatch.setenv("SLT_SECRETS", str(write_secrets(tmp_path / "s.toml", {"bsl": ["北三里"]})))
+    assert main(["init"]) == 0
+    con = sqlite3.connect(db)
+    bsl, dsl = (
+        con.execute("SELECT id FROM communities WHERE name = ?", (n,)).fetchone()[0]
+        for n in ("北三里", "东三里")
+    )
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "姓名,性别,出生日期,手机,所属社区\n王芳,女,1980-01-02,13900001111,北三里\n"
+        "李强,男,1981-02-03,13900002222,东三里\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    fill = ["--default", "membership=resident", "--default", "registered_on=2026-01-05"]
+    # The coordinator of 北三里 may import 北三里's people, not 东三里's.
+    assert main(["--as", "bsl", "import", str(people), "--table", "volunteers", *fill]) == 1
+    out = capsys.readouterr().out
+    assert "只能修改自己负责的社区的数据" in out
+    stored = con.execute("SELECT community_id FROM volunteers").fetchall()
+    assert stored == [], "a refused row refuses the batch"
+    people.write_text(
+        "姓名,性别,出生日期,手机,所属社区\n王芳,女,1980-01-02,13900001111,北三里\n",
+        encoding="utf-8",
+    )
+    assert main(["--as", "bsl", "import", str(people), "--table", "volunteers", *fill]) == 0
+    assert con.execute("SELECT community_id FROM volunteers").fetchall() == [(bsl,)]
+    assert dsl != bsl
+    assert main(["--as", "leader", "import", str(people), "--table", "volunteers", *fill]) != 0
+    assert main(["--as", "nobody", "export", str(tmp_path / "x.xlsx")]) == 2
+    assert "没有名为 nobody 的有效账号" in capsys.readouterr().err
