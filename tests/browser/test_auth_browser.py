@@ -143,3 +143,40 @@ def test_typed_markup_shows_literally_with_no_request_elsewhere(desk, watched, s
     name = path.strip("/").split("?")[0] + ("-item" if "?" in path else "")
     shoot(watched, f"auth-typed-{name}")
     assert set(watched.hosts) <= {"127.0.0.1"}, set(watched.hosts)
+
+
+def _sweep_tooltips(page, chart) -> list[tuple[str, str]]:
+    """Move the mouse over a grid of the chart and collect each tooltip shown: (text, html)."""
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = chart.bounding_box()
+    seen: list[tuple[str, str]] = []
+    for fy in [i / 14 for i in range(1, 14)]:
+        for fx in [i / 16 for i in range(1, 16)]:
+            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            tip = page.locator("#vg-tooltip-element.visible")
+            if tip.count():
+                got = (tip.inner_text(), tip.inner_html())
+                if got not in seen:
+                    seen.append(got)
+    return seen
+
+
+def test_chart_tooltips_show_a_typed_name_as_text(desk, watched, shoot):
+    """Tooltips are HTML built by the chart library: a volunteer's name holding markup must
+    arrive there as text (vega-tooltip escapes it), never as an image or a link."""
+    sign_in(watched, desk["server"], "admin", "/dashboard")
+    watched.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+    settle(watched)
+    tips: list[tuple[str, str]] = []
+    charts = watched.get_by_test_id("stVegaLiteChart")
+    for i in range(charts.count()):
+        tips += _sweep_tooltips(watched, charts.nth(i))
+    named = [(t, h) for t, h in tips if "evil.example" in t]
+    assert named, f"no tooltip showed the typed name; saw {[t for t, _ in tips][:5]}"
+    for text, html in named:
+        assert EVIL_NAME in text.replace("\n", "")
+        assert "<img" not in html and "<a " not in html and "<b>" not in html, html
+        assert "&lt;b&gt;" in html or "&lt;b>" in html, html
+    shoot(watched, "auth-typed-tooltip")
+    assert set(watched.hosts) <= {"127.0.0.1"}, set(watched.hosts)
