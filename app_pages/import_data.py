@@ -149,6 +149,8 @@ else:
     )
 if len(result.rows) + len(result.skipped) > len(table_rows) and not only:
     st.caption(tr("import.preview.cut", shown=len(table_rows)))
+# Every row's verdict before anything is written: the table above may show only part of it.
+report_button(result, lg, key=f"{base}.preview.report", label_key="import.preview.report")
 duplicate_links(result)
 
 st.subheader(tr("import.step.commit"))

@@ -96,6 +96,29 @@ def test_import_upload_correct_a_mapping_dry_run_commit(desk):
     assert not any(s.value.startswith("已导入") for s in at.success)
 
 
+def test_uploading_the_same_people_again_shows_them_as_duplicates_with_links(desk):
+    persons = fx.people(3)
+    data = fx.register_xlsx(persons, title=("三里屯街道志愿者登记表",))
+    at = open_page("app_pages/import_data.py")
+    upload(at, data)
+    next(d for d in at.date_input if d.label == "注册日期").set_value(dt.date(2026, 11, 1)).run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载每一行的检查结果（尚未导入）" in labels, "every row's verdict before importing"
+    click(at, "导入 3 行")
+    ids = dict(zip(desk.read("volunteers")["name"], desk.read("volunteers")["id"], strict=True))
+    at = open_page("app_pages/import_data.py")
+    upload(at, data)
+    next(d for d in at.date_input if d.label == "注册日期").set_value(dt.date(2026, 11, 1)).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["可导入"], metrics["已有相同记录"]) == ("0", "3")
+    table = at.dataframe[-1].value
+    assert len(table) == 3 and table["结果"].str.contains("重复|已有").all(), table["结果"].tolist()
+    links = [(pl.proto.label, pl.proto.query_string) for pl in at.get("page_link")]
+    for p in persons:
+        assert any(p.name in label and ids[p.name] in query for label, query in links), p.name
+    assert len(desk.read("volunteers")) == 3, "nothing was written by the preview"
+
+
 def test_import_offers_only_what_the_account_may_write(desk):
     coord = Actor("coord1", "coordinator", ("com-1",))
     at = open_page("app_pages/import_data.py", coord)

@@ -83,8 +83,12 @@ TEXTS = {
     "import.col.why": ("说明", "Why"),
     "import.preview.none": ("没有要显示的行。", "No rows to show."),
     "import.preview.cut": (
-        "只显示前 {shown} 行；所有行都已检查，完整结果见导入报告。",
-        "Only the first {shown} rows are shown; every row was checked (see the report).",
+        "只显示前 {shown} 行；所有行都已检查，每一行的检查结果可用下面的按钮下载。",
+        "Only the first {shown} rows are shown; every row was checked: download them below.",
+    ),
+    "import.preview.report": (
+        "下载每一行的检查结果（尚未导入）",
+        "Download every row's check (nothing imported yet)",
     ),
     "import.dups.links": (
         "这些人（或记录）已在工作台中，不会重复导入。点击可查看：",

@@ -256,10 +256,12 @@ def duplicate_links(result: imports.Result, limit: int = 20) -> None:
         )
 
 
-def report_button(result: imports.Result, lg: str, key: str) -> None:
+def report_button(
+    result: imports.Result, lg: str, key: str, label_key: str = "import.report"
+) -> None:
     name = f"{tr('import.report.file')}-{result.prepared.table.label(lg)}-{clock.today():%Y%m%d}"
     st.download_button(
-        tr("import.report"),
+        tr(label_key),
         data=lambda: safe_csv(imports.report_rows(result, lg)),
         file_name=f"{name}.csv",
         mime="text/csv",
