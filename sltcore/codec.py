@@ -11,10 +11,12 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from sltcore import identity
 from sltcore.schema import Field, Table
 
 TAG_SEP = "、"
@@ -240,13 +242,38 @@ _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number: an 18-digit ID loses 3
 
 
+_FIX_ZH = "请把这一列设为“文本”格式，按原始资料重新输入后再导入"
+_FIX_EN = "format the column as Text, type the numbers again from the source, then import"
+_ZEROS_LOST = re.compile(rf"[0-9]{{{EXACT_DIGITS}}}000")
+
+
+def lost_digits_text(f: Field, raw: Any) -> tuple[str, str] | None:
+    """(zh, en) when an ID number arrives in a FILE as text of 18 digits ending in 000: what a
+    number cell keeps of an ID (15 digits, then zeros) once the sheet is saved as CSV or the
+    column is turned into text afterwards. About one in eleven of them still passes the check
+    digit, so an import refuses them all; a form, where a person types the number from the
+    card, does not (a real ID may end in 000)."""
+    if f.fmt != "id_number" or not isinstance(raw, str):
+        return None
+    value = identity.normalise_id(raw)
+    if not _ZEROS_LOST.fullmatch(value):
+        return None
+    return (
+        f"身份证号以000结尾（读到的是{value}），很可能在表格里被存成过数字，只保留了前15位，"
+        f"后3位已经丢失：{_FIX_ZH}（如证件上的号码确实以000结尾，请在志愿者页面录入）",
+        f"the ID number ends in 000 (read {value}): it seems to have been stored as a number, "
+        f"which keeps 15 digits, and lost its last 3: {_FIX_EN} (if the card's number really "
+        "ends in 000, enter it on the Volunteers page)",
+    )
+
+
 def _check_number_text(f: Field, raw: Any) -> None:
     """Refuse an ID or phone number a spreadsheet turned into a number and damaged: an ID
     number keeps only 15 digits, a landline loses its leading 0, `1.10105E+17` is shown for
-    an ID in a CSV. The digits that were lost cannot be guessed, so the value is refused."""
+    an ID in a CSV. The digits that were lost cannot be guessed, so the value is refused.
+    (An ID that lost its digits and then became text again: `lost_digits_text`, imports.)"""
     what_zh, what_en = ("身份证号", "ID number") if f.fmt == "id_number" else ("电话号码", "phone")
-    fix_zh = "请把这一列设为“文本”格式，按原始资料重新输入后再导入"
-    fix_en = "format the column as Text, type the numbers again from the source, then import"
+    fix_zh, fix_en = _FIX_ZH, _FIX_EN
     if isinstance(raw, str) and _SCIENTIFIC.match(raw.strip()):
         raise ParseError(
             f"{what_zh}显示成了科学计数法“{raw.strip()}”，后面的数字已经丢失：{fix_zh}",
@@ -259,11 +286,13 @@ def _check_number_text(f: Field, raw: Any) -> None:
         raise ParseError(f"{what_zh}不能是小数", f"the {what_en} cannot have decimals")
     digits = str(abs(int(raw)))
     if f.fmt == "id_number" and len(digits) > EXACT_DIGITS:
+        # as the spreadsheet shows it (15 digits, then zeros), not the float's binary tail
+        shown = int(Decimal(f"{raw:.{EXACT_DIGITS}g}"))
         raise ParseError(
             f"身份证号在表格里被存成了数字，只保留了前15位，"
-            f"后{len(digits) - EXACT_DIGITS}位已经丢失（读到的是{int(raw)}）：{fix_zh}",
+            f"后{len(digits) - EXACT_DIGITS}位已经丢失（读到的是{shown}）：{fix_zh}",
             f"the ID number was stored as a number, which keeps 15 digits: the last "
-            f"{len(digits) - EXACT_DIGITS} are lost (read {int(raw)}): {fix_en}",
+            f"{len(digits) - EXACT_DIGITS} are lost (read {shown}): {fix_en}",
         )
     mobile_or_local = (len(digits) == 11 and digits.startswith("1")) or len(digits) in (7, 8)
     if f.fmt == "phone" and not mobile_or_local:  # 010-65001234 became 1065001234

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,9 @@ class Person:
         n = next(_seq)
         if not self.mobile:
             self.mobile = f"137{n:08d}"
-        while not self.id_number or self.id_number.endswith("X"):
-            # a check character X cannot be typed as a number: keep every fixture's IDs digits
+        while not self.id_number or self.id_number.endswith(("X", "000")):
+            # a check character X cannot be typed as a number: keep every fixture's IDs digits;
+            # and an import takes an ID ending in 000 for one Excel cut to 15 digits
             self.id_number = make_id_number(
                 "110105", self.birth, n, "F" if self.sex == "女" else "M"
             )
@@ -79,6 +81,12 @@ def people(n: int, community: str = "幸福一村") -> list[Person]:
     ]  # fmt: skip
 
 
+def excel_number(id_number: str) -> int:
+    """What a number cell keeps of an 18-digit ID number: its first 15 significant digits,
+    rounded as Excel rounds them, then zeros (110105198503054321 -> 110105198503054000)."""
+    return int(Decimal(id_number).quantize(Decimal("1E3"), rounding=ROUND_HALF_UP))
+
+
 def office_row(i: int, p: Person, birth: str = "date", numbers: bool = False) -> list[Any]:
     """A register line as the office types it. `birth`: date | text | serial | month;
     `numbers`: ID and phone typed into number cells (what Excel does by default)."""
@@ -91,7 +99,7 @@ def office_row(i: int, p: Person, birth: str = "date", numbers: bool = False) ->
         value = (p.birth - dt.date(1899, 12, 30)).days
     else:
         value = f"{p.birth.year}年{p.birth.month}月"
-    idn: Any = float(p.id_number) if numbers else p.id_number
+    idn: Any = float(excel_number(p.id_number)) if numbers else p.id_number
     mobile: Any = int(p.mobile) if numbers else p.mobile
     return [i, p.name, p.sex, value, idn, mobile, p.community, p.membership, p.notes]
 
@@ -175,13 +183,19 @@ def table_xlsx(rows: Sequence[Sequence[Any]], title: str | None = None, sheet: s
     return buf.getvalue()
 
 
-def register_csv(persons: Sequence[Person], encoding: str, delimiter: str = ",") -> bytes:
-    """The register saved as CSV: `utf-8`, `utf-8-sig` (with a BOM), `gbk` or `gb18030`."""
+def register_csv(
+    persons: Sequence[Person], encoding: str, delimiter: str = ",", lost_digits: bool = False
+) -> bytes:
+    """The register saved as CSV: `utf-8`, `utf-8-sig` (with a BOM), `gbk` or `gb18030`.
+    `lost_digits`: the ID numbers were typed into number cells shown with every digit (format
+    "0"), so the CSV holds what Excel kept of them as text: 15 digits and 000."""
     out = io.StringIO()
     w = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     w.writerow(HEADER)
     for i, p in enumerate(persons, start=1):
         row = office_row(i, p, "text")
+        if lost_digits:
+            row[HEADER.index("身份证号码")] = str(excel_number(p.id_number))
         w.writerow(["" if v is None else v for v in row])
     return out.getvalue().encode(encoding)
 

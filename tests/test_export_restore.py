@@ -20,7 +20,7 @@ from sltcore.errors import PermissionDenied
 from sltcore.exports import backup, workbook
 from sltcore.exports.cells import FORMULA_START
 from sltcore.schema import AUDIT_TABLE, TABLES, table
-from sltcore.services import restore
+from sltcore.services import accounts, restore, timebank
 from sltcore.store.local import LocalStore
 from tests.conftest import make_gsheets_store
 
@@ -48,11 +48,34 @@ def fill(store) -> None:
     store.append("certificates", [{"number": "=CERT-1", "volunteer_id": vols["id"].iloc[0],
                                    "issued_on": dt.date(2026, 1, 5), "hours": 12.5,
                                    "issuer": "三里屯街道"}], SYSTEM)  # fmt: skip
+    accounts.set_language(store, SYSTEM, "en")  # a preferences row
+    timebank.adjust(store, SYSTEM, vols["id"].iloc[1], -2.5, "多记的积分", dt.date(2026, 11, 2))
+    last = vols.iloc[-1]  # archived: not one of the TRICKY rows the export tests read
+    store.set_archived("volunteers", {last["id"]: int(last["version"])}, True, SYSTEM)
+    recs = store.read("service_records")
+    rec = recs.iloc[-1]
+    store.set_archived("service_records", {rec["id"]: int(rec["version"])}, True, SYSTEM)
+
+
+ARCHIVED_IN_FILL = ("volunteers", "events", "service_records")
+
+
+def every_table_has_rows(rows: dict[str, list[dict]]) -> None:
+    """What the round trips compare is not empty: every table has rows, archived ones among
+    them where `fill` archived some, and the time bank an adjustment (so an empty or a
+    live-only table cannot pass the comparison by having nothing to compare)."""
+    empty = [t.key for t in TABLES if not rows[t.key]]
+    assert not empty, f"tables without rows: {empty}"
+    for key in ARCHIVED_IN_FILL:
+        assert any(r["archived"] for r in rows[key]), f"{key}: no archived row"
+    assert any(r["kind"] == "adjust" for r in rows["timebank_transactions"])
+    assert [r["lang"] for r in rows["preferences"]] == ["en"]
 
 
 def compare(a, b, restored_from: str) -> None:
     """Every row of every table equal, field by field; b has one audit row more: the restore."""
     ra, rb = restore.stored_rows(a), restore.stored_rows(b)
+    every_table_has_rows(ra)
     for t in TABLES:
         rows_a = {r["id"]: r for r in ra[t.key]}
         rows_b = {r["id"]: r for r in rb[t.key]}
@@ -209,6 +232,7 @@ def test_local_to_sheets_and_back_row_by_row(filled, sheets_emulator, tmp_path):
     local = LocalStore(tmp_path / "back.db")
     restore.restore(local, restore.read_backup(back, "sheet.xlsx"), SYSTEM)
     ra, rb = restore.stored_rows(filled), restore.stored_rows(local)
+    every_table_has_rows(ra)
     for t in TABLES:
         a = {r["id"]: r for r in ra[t.key]}
         b = {r["id"]: r for r in rb[t.key]}

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from sltcore.auth import SYSTEM
 from sltcore.cli import main
+from sltcore.schema import TABLES
 from sltcore.services import attendance, events, health
 from tests.helpers import community, record_row, volunteer
 
 DAY = dt.date(2026, 11, 20)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -178,6 +181,104 @@ def test_every_finding_links_to_the_page_that_mends_it(desk):
     assert target("service_records", loose["id"]) == ("volunteers", {"vol": b["id"]})
     assert target("communities", desk["com"]["id"]) == (
         "tables", {"table": "communities", "row": desk["com"]["id"]})  # fmt: skip
-    assert target("settings", "set-1") is None
+    assert target("donations", "don-1") == ("donations", {})
+    assert target("pairings", "pair-1") == ("pairings", {})
+    assert target("beneficiaries", "ben-1") == ("pairings", {})
+    assert target("roster_assignments", "asg-1") == ("rosters", {})
+    assert target("settings", "set-1") == ("admin", {})
     assert target("volunteers", "#4", kind="unreadable") is None
     assert set(health.KINDS) >= {f.kind for f in health.check(store)}
+
+
+# What each query parameter of a fix link opens, and where the page reads it.
+PARAM_TABLE = {"vol": "volunteers", "event": "events", "team": "teams"}
+
+
+def _reads(page_file: Path, param: str) -> bool:
+    text = page_file.read_text(encoding="utf-8")
+    return f'query_id("{param}")' in text or f'query_params.get("{param}")' in text
+
+
+def test_every_table_links_to_a_page_that_exists(demo_store):
+    """Any table can hold a finding (a hand-edited sheet): each links to a page the app
+    registers, with only parameters that page reads, naming a row that is there."""
+    from sltcore.ui.health import PAGES
+
+    app = ROOT.joinpath("app.py").read_text(encoding="utf-8")
+    frames = demo_store.read_all()
+    for t in TABLES:
+        df = frames.get(t.key)
+        ids = [f"{t.id_prefix}-gone"] + ([str(df["id"].iloc[0])] if df is not None and len(df)
+                                         else [])  # fmt: skip
+        for row_id in ids:
+            found = health.fix_target(health.Finding("invalid", t.key, row_id, None, "", ""),
+                                      frames)  # fmt: skip
+            assert found is not None, (t.key, row_id)
+            page, params = found
+            assert f'"{PAGES[page]}"' in app, (t.key, page)
+            page_file = ROOT / PAGES[page]
+            assert page_file.is_file()
+            for param in params:
+                assert _reads(page_file, param), (t.key, page, param)
+            if page == "tables":
+                assert params["table"] == t.key and params.get("row") in (row_id, None)
+            for param, value in params.items():
+                if param in PARAM_TABLE:
+                    assert value in set(frames[PARAM_TABLE[param]]["id"]), (t.key, params)
+
+
+def test_a_broken_reference_links_to_the_row_that_holds_it(desk):
+    """A reference to a row that no longer exists is never the link: the row holding it is
+    (its own page, or the page of another row it names), else the page of its table."""
+    store, com, (a, b) = desk["store"], desk["com"], desk["people"]
+    ev, gone_ev = desk["event"]("垃圾分类宣传"), desk["event"]("治安巡逻")
+    team, gone_team = store.append("teams", [{"name": n, "category": "care"}
+                                             for n in ("敬老队", "临时队")], SYSTEM)  # fmt: skip
+    member = store.append("team_members", [{"team_id": gone_team["id"],
+                                            "volunteer_id": a["id"], "role": "member"}],
+                          SYSTEM)[0]  # fmt: skip
+    rec = store.append("service_records", [record_row(a, event_id=gone_ev["id"])], SYSTEM)[0]
+    org, gone_org = store.append("organisations", [{"name": n, "kind": "company"}
+                                                   for n in ("便民超市", "已注销公司")],
+                                 SYSTEM)  # fmt: skip
+    ben = store.append("beneficiaries", [{"name": "张大爷", "kind": "elder_alone",
+                                          "community_id": com["id"]}], SYSTEM)[0]  # fmt: skip
+    pair = store.append("pairings", [{"beneficiary_id": ben["id"], "team_id": team["id"],
+                                      "kind": "elder", "started_on": DAY,
+                                      "visits_per_month": 2, "status": "active"}],
+                        SYSTEM)[0]  # fmt: skip
+    period = store.append("roster_periods", [{"name": "国庆值守", "key_period": "national_day",
+                                              "start_date": DAY, "end_date": DAY}],
+                          SYSTEM)[0]  # fmt: skip
+    shift = store.append("roster_shifts", [{"period_id": period["id"], "post": "东门",
+                                            "community_id": com["id"], "date": DAY,
+                                            "start_time": dt.time(8), "end_time": dt.time(12),
+                                            "slots": 2}], SYSTEM)[0]  # fmt: skip
+    asg = store.append("roster_assignments", [{"shift_id": shift["id"], "volunteer_id": b["id"],
+                                               "status": "assigned"}], SYSTEM)[0]  # fmt: skip
+    don = store.append("donations", [{"organisation_id": gone_org["id"], "date": DAY,
+                                      "kind": "money", "amount": 500.0}], SYSTEM)[0]  # fmt: skip
+    con = sqlite3.connect(store.path)
+    for key, row in (("events", gone_ev), ("teams", gone_team), ("organisations", gone_org),
+                     ("beneficiaries", ben), ("roster_shifts", shift)):  # fmt: skip
+        con.execute(f"DELETE FROM {key} WHERE id = ?", (row["id"],))
+    con.execute("UPDATE organisations SET community_id = 'com-gone' WHERE id = ?", (org["id"],))
+    con.execute("UPDATE events SET community_id = 'com-gone' WHERE id = ?", (ev["id"],))
+    con.commit()
+    con.close()
+    frames = store.read_all()
+    dangling = [f for f in health.check(store) if f.kind == "dangling"]
+    links = {(f.table, f.row_id, f.field): health.fix_target(f, frames) for f in dangling}
+    assert links == {
+        ("service_records", rec["id"], "event_id"): ("volunteers", {"vol": a["id"]}),
+        ("team_members", member["id"], "team_id"): ("teams", {}),
+        ("pairings", pair["id"], "beneficiary_id"): ("pairings", {}),
+        ("roster_assignments", asg["id"], "shift_id"): ("rosters", {}),
+        ("donations", don["id"], "organisation_id"): ("donations", {}),
+        ("organisations", org["id"], "community_id"): (
+            "tables", {"table": "organisations", "row": org["id"]}),
+        ("events", ev["id"], "community_id"): ("events", {"event": ev["id"]}),
+    }  # fmt: skip
+    missing = {gone_ev["id"], gone_team["id"], gone_org["id"], ben["id"], shift["id"], "com-gone"}
+    for page, params in links.values():
+        assert not missing & set(params.values()), (page, params)

@@ -7,13 +7,13 @@ import sqlite3
 
 import pytest
 
-from sltcore import demo
+from sltcore import demo, identity
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import PermissionDenied
-from sltcore.services import imports
+from sltcore.services import imports, rows
 from sltcore.services.import_files import ImportFileError, read_file
 from tests import import_fixtures as fx
-from tests.helpers import TxSpy, dump
+from tests.helpers import TxSpy, dump, volunteer_row
 
 
 @pytest.fixture
@@ -122,7 +122,44 @@ def test_id_numbers_typed_as_numbers_are_refused_naming_row_and_column(desk):
     first = messages(result)[0]
     assert first.startswith("第4行，E列“身份证号码”：身份证号在表格里被存成了数字")
     assert "后3位已经丢失" in first and "文本" in first
+    assert f"读到的是{fx.excel_number(persons[0].id_number)}" in first, "Excel's 15 digits"
     assert dump(desk) == before, "one refused row: the whole batch is not written"
+
+
+def _lost_digits(*, passes: bool) -> fx.Person:
+    """A person whose ID number, cut to Excel's 15 digits and 000, still passes the check
+    digit (about one in eleven do), or does not."""
+    for _ in range(500):
+        p = fx.Person("王芳")
+        if (identity.id_problem(str(fx.excel_number(p.id_number))) is None) == passes:
+            return p
+    raise AssertionError("no such ID number in 500")
+
+
+def test_an_id_number_that_lost_its_digits_before_the_csv_is_refused(desk):
+    """The ID column was a number column shown in full, so the CSV holds 110105198503054000 as
+    text: the check digit alone lets about one in eleven through. The import refuses each one,
+    naming row and column; the volunteer form still takes what a person types from the card."""
+    passing, failing = _lost_digits(passes=True), _lost_digits(passes=False)
+    data = fx.register_csv([passing, failing], "utf-8-sig", lost_digits=True)
+    damaged = str(fx.excel_number(passing.id_number))
+    assert damaged.endswith("000") and damaged.encode() in data
+    before = dump(desk)
+    result = run(desk, data, "名单.csv")
+    assert result.failed and not result.committed and dump(desk) == before
+    assert [r.row for r in result.refused] == [2, 3], "the header is row 1"
+    for r, p in zip(result.refused, (passing, failing), strict=True):
+        (problem,) = r.problems
+        assert (problem.row, problem.column, problem.header) == (r.row, "E", "身份证号码")
+        zh, en = problem.message("zh"), problem.message("en")
+        assert zh.startswith(f"第{r.row}行，E列“身份证号码”：身份证号以000结尾"
+                             f"（读到的是{fx.excel_number(p.id_number)}）")  # fmt: skip
+        assert "后3位已经丢失" in zh and "设为“文本”格式" in zh
+        assert en.startswith(f"row {r.row}, column E“身份证号码”: the ID number ends in 000")
+        assert "lost its last 3" in en and "format the column as Text" in en
+    row = volunteer_row("com-1", name="赵敏", id_number=damaged, birth_date=passing.birth)
+    saved = rows.create(desk, "volunteers", row, SYSTEM)
+    assert saved["id_number"] == damaged, "typed in the form, from the card, it is kept"
 
 
 def test_phone_numbers_typed_as_numbers_are_fine(desk):

@@ -172,19 +172,41 @@ def test_health_page_lists_findings_with_links(app_env, demo_db):
                 "name = '**粗体** :red[红]', community_id = NULL WHERE id = ?",
                 (first, second))  # fmt: skip
     con.execute("UPDATE communities SET phone = '12345' WHERE rowid = 1")
+    # a donation, a team's pairing whose beneficiary is gone, an assignment whose shift is gone
+    con.execute("UPDATE donations SET amount = -5 WHERE rowid = 1")
+    con.execute("UPDATE pairings SET volunteer_id = NULL, beneficiary_id = 'ben-gone' "
+                "WHERE rowid = 1")  # fmt: skip
+    con.execute("UPDATE roster_assignments SET shift_id = 'shift-gone' WHERE rowid = 1")
     con.commit()
     at = open_page("app_pages/health.py")
     assert at.title[0].value == "数据体检"
-    assert "发现 4 个问题" in at.error[0].value
+    assert "发现 7 个问题" in at.error[0].value
     expanders = [e.label for e in at.expander]
-    assert "不符合规则的记录 · 1" in expanders and "重复的人或名称 · 2" in expanders
-    assert "没有所属社区的志愿者 · 1" in expanders
+    assert "不符合规则的记录 · 2" in expanders and "重复的人或名称 · 2" in expanders
+    assert "没有所属社区的志愿者 · 1" in expanders and "指向不存在的数据 · 2" in expanders
     links = {(link.proto.page, tuple(sorted(link.proto.query_string.split("&"))))
              for link in at.get("page_link")}  # fmt: skip
     assert any(p.endswith("volunteers") and f"vol={second}" in q for p, q in links), links
     assert any(p.endswith("tables") and "table=communities" in q for p, q in links), links
+    for page in ("donations", "pairings", "rosters"):
+        assert (page, ("",)) in links, links
+    assert not [q for _, q in links if "gone" in "&".join(q)], "never the missing row"
+    assert "暂无修改页面" not in " ".join(c.value for c in at.caption)
     shown = " ".join(m.value for m in at.markdown)
     assert r"\*\*粗体\*\* \:red\[红\]" in shown, "typed text shown as typed"
+
+
+def test_health_links_to_administrators_pages_only_for_administrators(app_env, demo_db):
+    """A coordinator's navigation has no 账号与恢复 page: no link to it, a word instead."""
+    shutil.copy(demo_db, app_env)
+    con = sqlite3.connect(app_env)
+    con.execute("UPDATE settings SET key = NULL WHERE rowid = 1")
+    con.commit()
+    admin = open_page("app_pages/health.py")
+    assert any(link.proto.page.endswith("admin") for link in admin.get("page_link"))
+    coord = open_page("app_pages/health.py", Actor("coord1", "coordinator", ("com-1",)))
+    assert not any(link.proto.page.endswith("admin") for link in coord.get("page_link"))
+    assert "请管理员修改" in [c.value for c in coord.caption]
 
 
 def test_a_health_link_opens_the_row_on_the_tables_page(app_env, demo_db):

@@ -308,38 +308,67 @@ def check(store: Store) -> list[Finding]:
     return findings
 
 
-# Which page mends a finding: a page key (the UI knows its file) and the query parameters that
-# open the row there (see app_pages: ?vol=, ?event=, ?team=; 基础资料 takes ?table=&row=).
-_OPEN = {"volunteers": ("volunteers", "vol"), "events": ("events", "event"),
-         "teams": ("teams", "team")}  # fmt: skip
-_VIA = {"service_records": ("event_id", "volunteer_id"), "team_members": ("team_id",),
-        "timebank_transactions": ("volunteer_id",), "pairings": ("volunteer_id",),
-        "certificates": ("volunteer_id",), "roster_assignments": ("volunteer_id",)}  # fmt: skip
+# Which page mends a finding, per table: the ways to open the row there, best first, as (page
+# key, query parameter, field). The page key names an app page (the UI knows its file); the
+# parameter opens one row on it (?vol=, ?event=, ?team=; 基础资料 takes ?table=&row=), with the
+# finding's own row (field None) or the row its `field` refers to. Parameter None: the page
+# cannot open one row (捐赠, 结对, 排班, 公益储蓄, 报表, 账号与恢复, 操作日志), so the link opens
+# the page itself; so it does when no way finds a live row (the first way's page).
+_FIX: dict[str, tuple[tuple[str, str | None, str | None], ...]] = {
+    "volunteers": (("volunteers", "vol", None),),
+    "events": (("events", "event", None),),
+    "teams": (("teams", "team", None),),
+    "team_members": (("teams", "team", "team_id"),),
+    # an event's records are corrected on its page; a record without one is the volunteer's
+    "service_records": (("events", "event", "event_id"), ("volunteers", "vol", "volunteer_id")),
+    "timebank_transactions": (("timebank", None, None),),  # the ledger and its adjustments
+    "beneficiaries": (("pairings", None, None),),
+    "pairings": (("pairings", None, None),),  # a team may be paired alone: no volunteer_id
+    "roster_periods": (("rosters", None, None),),
+    "roster_shifts": (("rosters", None, None),),
+    "roster_assignments": (("rosters", None, None),),
+    "donations": (("donations", None, None),),
+    "certificates": (("reports", None, None),),  # the certificate register
+    "accounts": (("admin", None, None),),
+    "preferences": (("admin", None, None),),
+    "settings": (("admin", None, None),),
+    "audit_log": (("audit", None, None),),
+    **{key: (("tables", "row", None),) for key in REFERENCE_TABLES},
+}  # fmt: skip
+
+
+def _live(frames: dict[str, pd.DataFrame], key: str, row_id: object) -> bool:
+    df = frames.get(key)
+    return isinstance(row_id, str) and bool(row_id) and df is not None and row_id in set(df["id"])
 
 
 def fix_target(f: Finding, frames: dict[str, pd.DataFrame]) -> tuple[str, dict[str, str]] | None:
-    """(page key, query parameters) of the page where a person mends `f`, or None when no
-    page edits that table (the row is then to be mended in the sheet itself)."""
-    if f.kind == "unreadable":
+    """(page key, query parameters) of the page where a person mends `f`, or None for a row
+    that could not be read (it is to be mended in the sheet itself).
+
+    A link opens only a live row: a broken reference (`dangling`), or one to an archived row,
+    is never the link's target; the next way is taken, at last the page itself."""
+    if f.kind == "unreadable" or f.table not in _FIX:
         return None
-    if f.table in _OPEN:
-        page, param = _OPEN[f.table]
-        return page, {param: f.row_id}
-    if f.table in REFERENCE_TABLES:
-        return "tables", {"table": f.table, "row": f.row_id}
-    df = frames.get(f.table)
-    if df is None or f.table not in _VIA:
-        return None
-    hit = df[df["id"] == f.row_id]
-    if hit.empty:
-        return None
-    for via in _VIA[f.table]:
-        value = hit.iloc[0][via]
-        target = table(f.table).field(via).ref or ""
-        if isinstance(value, str) and value and target in _OPEN:
-            page, param = _OPEN[target]
-            return page, {param: value}
-    return None
+    ways = _FIX[f.table]
+    own = _live(frames, f.table, f.row_id)
+    row = frames[f.table].loc[frames[f.table]["id"] == f.row_id].iloc[0] if own else None
+    for page, param, via in ways:
+        if param is None:
+            return page, {}
+        if via is None:
+            if not own:
+                continue
+            if page == "tables":
+                return page, {"table": f.table, "row": f.row_id}
+            return page, {param: f.row_id}
+        if row is None or (f.kind == "dangling" and f.field == via):
+            continue
+        value = row[via]
+        if _live(frames, table(f.table).field(via).ref or "", value):
+            return page, {param: str(value)}
+    page = ways[0][0]
+    return page, ({"table": f.table} if page == "tables" else {})
 
 
 def problems(findings: list[Finding]) -> list[Finding]:

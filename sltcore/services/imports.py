@@ -32,7 +32,7 @@ import pandas as pd
 
 from sltcore import identity
 from sltcore.auth import Actor, check_write
-from sltcore.codec import ParseError, column_values, frame_rows, parse_month
+from sltcore.codec import ParseError, column_values, frame_rows, lost_digits_text, parse_month
 from sltcore.errors import DeskError, PermissionDenied, ValidationError
 from sltcore.schema import (
     Field,
@@ -796,6 +796,7 @@ def evaluate(prepared: Prepared, view: _View, actor: Actor, progress: Progress =
     progress(0.1, "refs")
     checked: list[tuple[int, dict[str, Any]]] = []
     by_number = {r.row: r for r in rows}
+    id_fields = [f for f in t.user_fields if f.fmt == "id_number"]
     for n, r in enumerate(rows):
         if n % 500 == 0:
             progress(0.1 + 0.3 * n / max(len(rows), 1), "rows")
@@ -805,6 +806,10 @@ def evaluate(prepared: Prepared, view: _View, actor: Actor, progress: Progress =
             col = next((c for c in prepared.columns if c.letter == p.column), None)
             if col and col.target:
                 bad_fields.add(col.target.partition(".")[0])
+        for f in id_fields:  # 110105198503054000: a number cell's 15 digits, saved as text
+            if f.key not in bad_fields and (why := lost_digits_text(f, r.cells.get(f.key))):
+                r.problems.append(_problem_at(prepared, r.row, f.key, *why))
+                bad_fields.add(f.key)
         for f in t.user_fields:
             if f.type == "ref" or f.key in bad_fields:
                 continue
