@@ -10,12 +10,21 @@ import pandas as pd
 import streamlit as st
 
 from sltcore import auth, clock, i18n, privacy
+from sltcore.codec import row_from_frame
 from sltcore.refs import titles
 from sltcore.schema import table
 from sltcore.services import pairings, rows
 from sltcore.ui import after_write, current_actor, get_store, lang, tr
 from sltcore.ui.forms import record_form
-from sltcore.ui.kit import flash, form_attempt, is_empty, load_frames, show_flashes, table_view
+from sltcore.ui.kit import (
+    flash,
+    form_attempt,
+    is_empty,
+    load_frames,
+    open_edit,
+    show_flashes,
+    table_view,
+)
 from sltcore.ui.shell import first_run
 from sltcore.ui.text import md
 
@@ -70,6 +79,44 @@ def _add_form(table_key: str, label: str, done: str) -> None:
                 st.rerun()
 
 
+def _edit_form(table_key: str, labels: dict[str, str], label: str, done: str) -> None:
+    """Change (or end) one row of `table_key` that the account may write: `labels` maps the
+    rows offered (already limited to the account's communities) to what they are called."""
+    if not auth.can(actor, "write") or not labels:
+        return
+    with st.expander(tr(label), icon=":material/edit:"):
+        chosen = st.selectbox(
+            tr("pair.edit.pick"),
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            placeholder=tr("forms.choose"),
+            key=f"pair.edit.{table_key}.pick",
+        )
+        if not chosen:
+            return
+        t = table(table_key)
+        df = frames[table_key]
+        row = row_from_frame(t, df[df["id"] == chosen].iloc[0].to_dict())
+        edit = open_edit(f"pair.edit.{table_key}.{chosen}", t, row)
+        values = record_form(t, form_key=edit.key, lang=lg, frames=frames, values=edit.shown)
+        if values is not None:
+            saved = form_attempt(
+                lambda: rows.edit(store, table_key, chosen, values, edit.seen, actor)
+            )
+            if saved is not None:
+                after_write()
+                edit.redraw()
+                flash(tr(done, name=md(labels[chosen])))
+                st.rerun()
+        edit.notice()
+
+
+def _mine(community_of: pd.Series) -> pd.Series:
+    """Rows of the account's communities (an administrator: all)."""
+    return community_of.map(lambda c: auth.in_scope(actor, c)).astype(bool)
+
+
 def behind_tab() -> None:
     first, _ = pairings.previous_month(today)
     month = tr("pair.month", year=first.year, month=first.month)
@@ -89,6 +136,17 @@ def all_tab(df: pd.DataFrame) -> None:
         cols["active"] = st.column_config.CheckboxColumn(tr("pair.col.active"))
         table_view(_shown(df), cols, key="pair.all.table")
     _add_form("pairings", "pair.add", "pair.added")
+    bens = frames["beneficiaries"].set_index("id")["community_id"]
+    editable = df[_mine(df["beneficiary_id"].map(bens))]
+    _edit_form(
+        "pairings",
+        {
+            r["id"]: tr("pair.edit.pair.label", pairer=_pairer(r), beneficiary=r["beneficiary"])
+            for r in editable.to_dict("records")
+        },
+        "pair.edit",
+        "pair.edited",
+    )
 
 
 def _pairer(row: dict) -> str:
@@ -99,7 +157,8 @@ def _pairer(row: dict) -> str:
 
 
 def visit_tab(df: pd.DataFrame) -> None:
-    live = df[df["active"]]
+    bens = frames["beneficiaries"].set_index("id")["community_id"]
+    live = df[df["active"] & _mine(df["beneficiary_id"].map(bens))]
     if live.empty:
         st.info(tr("pair.visit.none"), icon=":material/inbox:")
         return
@@ -181,6 +240,14 @@ def beneficiaries_tab() -> None:
             key="pair.ben.table",
         )
     _add_form("beneficiaries", "pair.ben.add", "pair.ben.added")
+    b = frames["beneficiaries"]
+    b = b[_mine(b["community_id"])]
+    _edit_form(
+        "beneficiaries",
+        dict(zip(b["id"], b["name"].astype(str), strict=True)),
+        "pair.ben.edit",
+        "pair.ben.edited",
+    )
 
 
 st.title(tr("pair.title"))

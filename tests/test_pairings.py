@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sltcore.auth import SYSTEM, Actor
+from sltcore.errors import PermissionDenied
 from sltcore.services import hours, pairings
 from sltcore.store.local import LocalStore
 from tests.helpers import TxSpy, community, plain, record_row, volunteer
@@ -337,4 +338,57 @@ def test_page_records_a_team_visit_with_the_members_who_went(app_env) -> None:
     )
     recs = store.read_all()["service_records"]
     assert sorted(recs["volunteer_id"]) == sorted([d["a"]["id"], d["b"]["id"]])
+    store.close()
+
+
+def _in_edit(at, kind: str, table_key: str, field: str):
+    """The edit form's input for `field` (the add form above has the same labels)."""
+    return next(
+        w
+        for w in at.get(kind)
+        if (w.key or "").startswith(f"pair.edit.{table_key}.") and f".{field}" in w.key
+    )
+
+
+def test_a_coordinator_ends_a_pairing_and_corrects_a_beneficiarys_phone(app_env) -> None:
+    store = LocalStore(app_env)
+    com, vol, ben = _desk(store)
+    other = community(store, "东三里")
+    elsewhere = store.append(
+        "beneficiaries",
+        [{"name": "赵大爷", "kind": "elder_alone", "community_id": other["id"]}],
+        SYSTEM,
+    )[0]
+    pair = _pair(store, vol, ben, D(2026, 1, 10), agreed=1)
+    elsewhere_pair = _pair(store, vol, elsewhere, D(2026, 1, 10), agreed=1)
+    coord = Actor("bsl", "coordinator", communities=(com["id"],), display_name="协调员")
+    at = open_page(coord)
+    tab = _tab(at, "全部结对")
+    pick = tab.selectbox(key="pair.edit.pairings.pick")
+    assert pick.options == ["王秀英 — 李淑珍"], "only the pairings of their own communities"
+    pick.set_value(pair["id"]).run()
+    # values typed into a form stay pending until it is submitted: no run in between
+    _in_edit(at, "selectbox", "pairings", "status").set_value("ended")
+    _in_edit(at, "date_input", "pairings", "ended_on").set_value(D(2026, 11, 15))
+    [b for b in _tab(at, "全部结对").button if b.label == "保存"][-1].click().run()  # the edit
+    assert not at.error, [e.value for e in at.error]
+    stored = store.get("pairings", pair["id"])
+    assert (stored["status"], stored["ended_on"]) == ("ended", D(2026, 11, 15))
+    assert at.toast[0].value == "已保存：王秀英 — 李淑珍。"
+    assert "pair.visit.go" not in [b.key for b in _tab(at, "记录走访").button], (
+        "the ended pairing is not offered, nor the other community's"
+    )
+    with pytest.raises(PermissionDenied):
+        pairings.record_visit(store, coord, elsewhere_pair["id"], D(2026, 11, 20), 1.0)
+
+    tab = _tab(at, "服务对象")
+    pick = tab.selectbox(key="pair.edit.beneficiaries.pick")
+    assert pick.options == ["李淑珍"], "only their own communities' beneficiaries"
+    pick.set_value(ben["id"]).run()
+    phone = _in_edit(at, "text_input", "beneficiaries", "phone")
+    assert phone.value in ("", None) and "1234" in (phone.placeholder or ""), "masked, not shown"
+    phone.input("13611112222")
+    [b for b in _tab(at, "服务对象").button if b.label == "保存"][-1].click().run()
+    assert store.get("beneficiaries", ben["id"])["phone"] == "13611112222"
+    assert store.get("beneficiaries", ben["id"])["address"] == "幸福一村5号楼3单元201", "kept"
     store.close()

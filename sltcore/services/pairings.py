@@ -26,9 +26,9 @@ from typing import Any
 
 import pandas as pd
 
-from sltcore import clock, privacy
+from sltcore import auth, clock, privacy
 from sltcore.auth import Actor
-from sltcore.errors import DeskError, NotFoundError
+from sltcore.errors import DeskError, NotFoundError, PermissionDenied
 from sltcore.identity import mask_address, mask_phone
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.services import hours
@@ -188,6 +188,11 @@ def record_visit(
         ben = tx.get("beneficiaries", pair["beneficiary_id"])
         if ben is None or ben["archived"]:
             raise NotFoundError("beneficiaries", pair["beneficiary_id"])
+        if not auth.in_scope(actor, ben["community_id"]):  # a pairing is its beneficiary's
+            raise PermissionDenied(
+                "只能为自己负责的社区的服务对象记录走访。",
+                "You can only record visits to beneficiaries of your own communities.",
+            )
         team = tx.get("teams", pair["team_id"]) if pair.get("team_id") else None
         vol = tx.get("volunteers", pair["volunteer_id"]) if pair.get("volunteer_id") else None
         pairer = vol["name"] if vol else team["name"] if team else pair["volunteer_id"]
