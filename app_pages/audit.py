@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from sltcore import auth, clock, config, i18n
-from sltcore.refs import titles
 from sltcore.schema import AUDIT_TABLE, TABLES, table
 from sltcore.services import history
 from sltcore.store import Store
@@ -73,12 +72,8 @@ end = period[1] if len(period) > 1 else start
 
 found = history.filter_log(log, person or None, table_key or None, None, start, end)
 text = record.strip()
-if text:
-    names = {}
-    for key in found["table_name"].dropna().unique():
-        if key in frames:
-            names.update(titles(frames, key))
-    named = found["row_id"].map(names).fillna("")
+if text:  # an id, or part of the name the 记录 column shows
+    named = found["row_id"].map(history.record_titles(frames, found)).fillna("")
     found = found[(found["row_id"] == text) | named.str.contains(text, regex=False)]
 rows = history.changes(found.tail(SHOWN_MAX), lg, frames)
 st.caption(

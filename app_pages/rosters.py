@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n
 from sltcore.exports import roster as roster_export
 from sltcore.refs import choice_map
 from sltcore.schema import table
@@ -130,6 +130,9 @@ def shifts_tab(period: str, df: pd.DataFrame) -> None:
             },
             key="ros.shifts",
         )
+        if not auth.can(actor, "write"):  # the leaders read who is on each shift only
+            st.caption(tr("common.readonly"))
+            return
         sid = _pick_shift(df, "ros.assign.shift")
         gen = st.session_state.get("ros.assign.gen", 0)
         chosen = volunteer_picker(frames, f"ros.assign.{gen}", tr("ros.assign.who"))
@@ -138,7 +141,7 @@ def shifts_tab(period: str, df: pd.DataFrame) -> None:
             if saved is not None:
                 st.session_state["ros.assign.gen"] = gen + 1
                 _saved(tr("ros.assign.done", count=len(saved)))
-    if actor.role == "viewer":
+    if not auth.can(actor, "write"):
         return
     with st.expander(tr("ros.shift.add"), icon=":material/add:", expanded=df.empty):
         gen = st.session_state.get("ros.shift.gen", 0)
@@ -158,7 +161,8 @@ def shifts_tab(period: str, df: pd.DataFrame) -> None:
 
 
 def attendance_tab(df: pd.DataFrame) -> None:
-    st.caption(tr("ros.att.intro"))
+    writer = auth.can(actor, "write")
+    st.caption(tr("ros.att.intro") if writer else tr("common.readonly"))
     past = df[df["date"] <= today]
     sid = _pick_shift(past.iloc[::-1], "ros.att.shift")
     if sid is None:
@@ -169,6 +173,20 @@ def attendance_tab(df: pd.DataFrame) -> None:
         st.info(tr("ros.att.nobody"), icon=":material/inbox:")
         return
     statuses = choice_map("roster_assignments", "status", lg)
+    if not writer:  # the leaders see who came, with nothing to tick
+        table_view(
+            sheet.assign(
+                status=sheet["status"].map(lambda s: statuses.get(s, s)),
+                recorded=sheet["recorded"].map({True: "✓", False: ""}),
+            ),
+            {
+                "name": tr("ros.col.name"),
+                "status": tr("ros.col.status"),
+                "recorded": tr("ros.att.recorded"),
+            },
+            key="ros.att.sheet",
+        )
+        return
     gen = st.session_state.get("ros.att.gen", 0)
     present = []
     for r in sheet.to_dict("records"):

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n
 from sltcore.refs import choice_map
 from sltcore.schema import table
 from sltcore.services import attendance, hours, rows, timebank
@@ -108,6 +108,9 @@ def _item_label(item: dict) -> str:
 
 
 def redeem_tab(balances, items) -> None:
+    if not auth.can(actor, "write"):  # the leaders read balances and ledgers only
+        st.caption(tr("common.readonly"))
+        return
     # a new set of keys after each save: the form starts empty, so one click redeems once
     gen = st.session_state.get("tb.redeem.gen", 0)
     vid = find_volunteer(f"tb.redeem.{gen}", tr("tb.redeem.who"))

@@ -22,3 +22,21 @@ def test_no_secrets_file_is_tracked() -> None:
     ).stdout.split()
     assert ".streamlit/secrets.toml" not in tracked
     assert ".streamlit/secrets.toml.example" in tracked
+
+
+def test_the_desk_serves_only_this_computer_until_accounts_are_added() -> None:
+    """With no accounts whoever reaches the desk is its administrator (README: "Accounts"):
+    Streamlit must listen on the loopback address only, as Streamlit itself reads the file."""
+    import subprocess
+    import sys
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    read = (
+        "from streamlit import config; config.get_config_options(force_reparse=True); "
+        "print(config.get_option('server.address'))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", read], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert shown[-1:] == ["127.0.0.1"]

@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sltcore.auth import SYSTEM, Actor
+from sltcore.errors import PermissionDenied
+from sltcore.services import timebank
 from sltcore.store.local import LocalStore
 from tests.helpers import community, record_row, volunteer
 
@@ -144,14 +146,34 @@ def test_override_without_reason_is_refused_then_saved_with_it(desk) -> None:
     assert row["override_reason"] == "重阳节慰问"
 
 
-def test_a_coordinator_sees_no_override_and_a_viewer_is_refused(desk) -> None:
+def test_a_coordinator_sees_no_override_and_a_viewer_no_redemption_form(desk) -> None:
     coord = Actor("c1", "coordinator", communities=(desk["com"]["id"],), display_name="协调员")
     at = _redeem(open_page(coord), "王秀英", "图书", quantity=2)
     assert [t.label for t in at.tabs] == ["积分余额", "兑换", "兑换项目", "积分排行"]
     assert not _tab(at, "兑换").checkbox
-    viewer = _redeem(open_page(Actor("leader", "viewer")), "王秀英", "理发服务")
-    _go(viewer)
-    assert "只读账号不能修改数据。" in _errors(viewer)
+    assert _tab(at, "兑换").button(key="tb.redeem.go").label == "确认兑换"
+    viewer = open_page(Actor("leader", "viewer"))
+    assert [t.label for t in viewer.tabs] == ["积分余额", "兑换", "兑换项目", "积分排行"]
+    tab = _tab(viewer, "兑换")
+    assert [c.value for c in tab.caption] == ["只读账号：可以查看，不能修改。"]
+    assert not tab.button and not tab.text_input and not tab.selectbox and not tab.number_input
+    assert not viewer.main.button, "no button anywhere on the page"
+    shown = _tab(viewer, "积分余额").dataframe[0].value
+    assert set(shown["姓名"]) == {"王秀英", "李强"}, "the balances are read as before"
+
+
+def test_the_redemption_service_refuses_a_viewer(desk) -> None:
+    """The page hides the form; sltcore refuses too, and writes nothing."""
+    store = desk["store"]
+    before = store.revision()
+    with pytest.raises(PermissionDenied) as refused:
+        timebank.redeem(
+            store, Actor("leader", "viewer"), desk["wang"]["id"], desk["haircut"]["id"], 1,
+            dt.date(2026, 11, 1),
+        )  # fmt: skip
+    assert refused.value.message("zh") == "只读账号不能修改数据。"
+    assert store.revision() == before
+    assert store.read_all()["timebank_transactions"].empty
 
 
 def test_adjustment_refusals_and_save(desk) -> None:

@@ -11,7 +11,7 @@ from sltcore import privacy
 from sltcore.auth import SYSTEM, Actor
 from sltcore.errors import PermissionDenied
 from sltcore.services import accounts as account_service
-from sltcore.services import attendance, events, history, rows, teams
+from sltcore.services import attendance, events, history, rosters, rows, teams
 from sltcore.store.local import LocalStore
 from sltcore.ui.signin import throttle
 from tests.auth_helpers import open_app, sign_in, write_secrets
@@ -255,12 +255,95 @@ def test_event_page_shows_edit_and_cancel_only_to_those_who_may(world, user, can
     assert (any("更正" in label for label in labels)) is can_edit, labels
 
 
+def _programmes(w) -> None:
+    """What makes the programme pages draw their forms: an item to redeem, a running duty
+    period with a past shift the volunteer is on (attendance to mark)."""
+    s = w["s"]
+    s.append("redemption_items", [{"name": "理发服务", "kind": "service", "points": 5}], SYSTEM)
+    period = s.append(
+        "roster_periods",
+        [{"name": "冬季值守", "key_period": "other", "start_date": dt.date(2026, 11, 1),
+          "end_date": dt.date(2026, 11, 30)}],
+        SYSTEM,
+    )[0]  # fmt: skip
+    shift = s.append(
+        "roster_shifts",
+        [{"period_id": period["id"], "post": "门岗", "community_id": w["north"]["id"],
+          "date": dt.date(2026, 11, 28), "start_time": dt.time(8), "end_time": dt.time(12),
+          "slots": 2}],
+        SYSTEM,
+    )[0]  # fmt: skip
+    rosters.assign(s, SYSTEM, shift["id"], [w["vol"]["id"]])
+
+
+PROGRAMME_PAGES = ("app_pages/timebank.py", "app_pages/rosters.py", "app_pages/donations.py")
+# Every control on these pages that writes, by the label it carries.
+PROGRAMME_WRITES = {
+    "app_pages/timebank.py": {"确认兑换"},
+    "app_pages/rosters.py": {"保存排班", "保存到岗情况", "保存"},
+    "app_pages/donations.py": {"保存捐赠", "保存"},
+}
+
+
 @pytest.mark.parametrize("user", ["leader"])
 def test_a_viewer_sees_no_add_forms_on_the_lists(world, user):
+    _programmes(world)
     at = sign_in(open_app(), user)
     for path in ("app_pages/volunteers.py", "app_pages/events.py", "app_pages/teams.py",
-                 "app_pages/tables.py"):  # fmt: skip
+                 "app_pages/tables.py", *PROGRAMME_PAGES):  # fmt: skip
         at.switch_page(path).run()
         assert not at.exception
         assert not [e for e in at.expander if "新增" in e.label or "修改" in e.label], path
+        assert not [e for e in at.expander if "添加" in e.label or "新建" in e.label], path
         assert not [b for b in at.button if "归档" in b.label or "恢复" in b.label], path
+        if path in PROGRAMME_PAGES:  # no button, no form's submit button: nothing to click
+            assert [b.label for b in at.main.button] == [], path
+
+
+def test_a_viewer_reads_the_time_bank_and_the_rosters_with_a_note_instead_of_forms(world):
+    _programmes(world)
+    at = sign_in(open_app(), "leader")
+    at.switch_page("app_pages/timebank.py").run()
+    redeem = next(t for t in at.tabs if t.label == "兑换")
+    assert [c.value for c in redeem.caption] == ["只读账号：可以查看，不能修改。"]
+    assert not redeem.text_input and not redeem.selectbox
+    at.switch_page("app_pages/rosters.py").run()
+    shifts = next(t for t in at.tabs if t.label == "班次与排班")
+    assert list(shifts.dataframe[0].value["值守人员"]) == ["王秀英"], "the roster is shown"
+    assert "只读账号：可以查看，不能修改。" in [c.value for c in shifts.caption]
+    came = next(t for t in at.tabs if t.label == "登记到岗")
+    assert not came.checkbox, "nothing to tick"
+    sheet = came.dataframe[0].value
+    assert list(sheet.columns) == ["姓名", "到岗情况", "已记服务时长"]
+    assert list(sheet["姓名"]) == ["王秀英"]
+
+
+@pytest.mark.parametrize(("user", "path"), [(u, p) for u in ("admin", "wang")
+                                            for p in PROGRAMME_PAGES[:2]])  # fmt: skip
+def test_those_who_write_get_the_programme_forms(world, user, path):
+    """The same data as the viewer's test: the controls the viewer lacks are there to lack."""
+    _programmes(world)
+    at = sign_in(open_app(), user)
+    at.switch_page(path).run()
+    assert not at.exception
+    labels = {b.label for b in at.main.button}
+    assert PROGRAMME_WRITES[path] <= labels, labels
+
+
+def test_the_roster_services_refuse_a_viewer(world):
+    _programmes(world)
+    s, viewer = world["s"], world["actors"]["viewer"]
+    shift = s.read("roster_shifts")["id"].iloc[0]
+    other = volunteer(s, world["north"]["id"], name="李强")
+    before = s.revision()
+    with pytest.raises(PermissionDenied):
+        rosters.assign(s, viewer, shift, [other["id"]])
+    with pytest.raises(PermissionDenied):
+        rosters.mark_attendance(s, viewer, shift, [world["vol"]["id"]])
+    assert s.revision() == before, "nothing written, not even a log row"
+
+
+def test_an_administrator_gets_the_donation_forms(world):
+    at = sign_in(open_app(), "admin")
+    at.switch_page("app_pages/donations.py").run()
+    assert PROGRAMME_WRITES["app_pages/donations.py"] <= {b.label for b in at.main.button}

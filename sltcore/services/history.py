@@ -66,8 +66,10 @@ def filter_log(
     return log[mask]
 
 
-def _record_titles(frames: Mapping[str, pd.DataFrame], log: pd.DataFrame) -> dict[str, str]:
-    """row id -> what the row is called (a volunteer's name, an event's title...)."""
+def record_titles(frames: Mapping[str, pd.DataFrame], log: pd.DataFrame) -> dict[str, str]:
+    """row id -> what the row is called (a volunteer's name, an event's title, a service
+    record's volunteer and date): the 记录 column, and what the audit page's record filter
+    searches."""
     out: dict[str, str] = {}
     for key in log["table_name"].dropna().unique():
         if key in frames and key in TABLE_BY_KEY:
@@ -99,7 +101,7 @@ def changes(
 
     `frames` (live rows, archived ones included when given) name the records; `names` maps
     user names to display names."""
-    rec_titles = _record_titles(frames, log) if frames is not None else {}
+    rec_titles = record_titles(frames, log) if frames is not None else {}
     who = dict(names or {})
     rows: list[dict[str, object]] = []
     for r in log.itertuples(index=False):

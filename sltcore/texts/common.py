@@ -78,6 +78,10 @@ TEXTS = {
     "common.restore": ("恢复", "Restore"),
     "common.none": ("（无）", "(none)"),
     "common.all": ("全部", "All"),
+    "common.readonly": (
+        "只读账号：可以查看，不能修改。",
+        "Read-only account: you can look, not change.",
+    ),
     "common.saved": ("已保存", "Saved"),
     "common.download": ("下载", "Download"),
     "common.empty": ("暂无数据", "No data yet"),

@@ -37,6 +37,8 @@ TEXTS = {
     "ros.col.filled": ("已排人数", "Assigned"),
     "ros.col.gap": ("缺人", "Short"),
     "ros.col.people": ("值守人员", "People"),
+    "ros.col.name": ("姓名", "Name"),
+    "ros.col.status": ("到岗情况", "Attendance"),
     "ros.shift.pick": ("选择班次", "Shift"),
     "ros.shift.label": (
         "{date} {time} {post}（已排 {filled}/{needed}）",
