@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sltcore import clock, i18n
+from sltcore import auth, clock, i18n, privacy
 from sltcore.exports import workbook
-from sltcore.schema import TABLES, table
+from sltcore.schema import table
 from sltcore.services import restore
 from sltcore.ui import after_write, current_actor, get_store, lang, tables, tr
 from sltcore.ui.forms import lang_key
@@ -32,17 +32,25 @@ header = st.radio(
     key="export.header_lang",
 )
 admin = actor.role == "admin"
-full = st.checkbox(
-    tr("export.unmasked"),
-    key="export.unmasked",
-    disabled=not admin,
-    help=tr("export.unmasked.help") if admin else tr("export.unmasked.admin_only"),
+full_allowed = auth.can(actor, "export_full")
+full = full_allowed and st.checkbox(
+    tr("export.unmasked"), key="export.unmasked", help=tr("export.unmasked.help")
 )
-st.caption(tr("export.full") if full else tr("export.masked"))
+if full:
+    st.caption(tr("export.full"))
+elif full_allowed:
+    st.caption(tr("export.masked"))
+elif privacy.sees_personal_data(actor):
+    st.caption(tr("export.masked.scoped"))
+else:
+    st.caption(tr("export.masked.all"))
+book_name = f"{tr('export.file')}-{today}{'-' + tr('export.file.full') if full else ''}.xlsx"
 st.download_button(
     tr("export.workbook.button"),
-    data=lambda: workbook.export_workbook(store, actor, lang=header, unmasked=full and admin),
-    file_name=f"{tr('export.file')}-{today}{'-' + tr('export.file.full') if full else ''}.xlsx",
+    data=lambda: workbook.export_workbook(
+        store, actor, lang=header, unmasked=full, file_name=book_name
+    ),
+    file_name=book_name,
     mime=XLSX,
     icon=":material/download:",
     on_click="ignore",
@@ -53,14 +61,17 @@ st.download_button(
 st.subheader(tr("export.csv"))
 choice = st.selectbox(
     tr("export.csv.table"),
-    [t.key for t in TABLES],
+    [t.key for t in workbook.exportable(actor)],
     format_func=lambda k: table(k).label(lg),
     key=lang_key("export.csv.table", lg),
 )
+csv_name = f"{table(choice).label(lg)}-{today}.csv"
 st.download_button(
     tr("export.csv.button", table=table(choice).label(lg)),
-    data=lambda: workbook.export_csv(store, actor, choice, lang=header, unmasked=full and admin),
-    file_name=f"{table(choice).label(lg)}-{today}.csv",
+    data=lambda: workbook.export_csv(
+        store, actor, choice, lang=header, unmasked=full, file_name=csv_name
+    ),
+    file_name=csv_name,
     mime="text/csv",
     icon=":material/download:",
     on_click="ignore",

@@ -175,8 +175,8 @@ def _io_parsers(sub: argparse._SubParsersAction) -> None:
                    default=None, help="表头语言，默认中文 / header language "
                    "(default zh)")  # fmt: skip
     e.add_argument("--unmasked", action="store_true",
-                   help="包含完整身份证号（仅管理员；恢复备份需要）/ full ID numbers (admins "
-                   "only; needed to restore)")  # fmt: skip
+                   help="包含完整身份证号（仅管理员；恢复备份需要；记入操作日志）/ full ID "
+                   "numbers (admins only; needed to restore; noted in the audit log)")  # fmt: skip
     b = sub.add_parser(
         "backup",
         help="在 DIR 中写入带日期的备份（本地数据库用 SQLite 在线备份，运行中也一致；Google 表格"
@@ -277,15 +277,18 @@ def _run_export(args: argparse.Namespace, store: Store, actor: Actor) -> int:
         if not args.table:
             raise DeskError("导出 CSV 需要 --table 指定哪张表", "a CSV export needs --table")
         data = workbook.export_csv(store, actor, args.table, lang=header_lang,
-                                   unmasked=args.unmasked)  # fmt: skip
+                                   unmasked=args.unmasked, file_name=path.name)  # fmt: skip
     elif path.suffix.lower() == ".xlsx":
         tables = [args.table] if args.table else None
         data = workbook.export_workbook(store, actor, lang=header_lang, unmasked=args.unmasked,
-                                        tables=tables)  # fmt: skip
+                                        tables=tables, file_name=path.name)  # fmt: skip
     else:
         raise DeskError("导出文件名应以 .xlsx 或 .csv 结尾", "the file must end in .xlsx or .csv")
     path.write_bytes(data)
-    masked = "" if args.unmasked else ("（身份证号已打码）" if zh else " (ID numbers masked)")
+    if args.unmasked:
+        masked = "（完整数据，已记入操作日志）" if zh else " (in full; noted in the audit log)"
+    else:
+        masked = "（身份证号已打码）" if zh else " (ID numbers masked)"
     print(f"已导出到 {path}{masked}" if zh else f"Exported to {path}{masked}")
     return 0
 

@@ -12,14 +12,18 @@ transaction):
 | coordinator | never     | on request, own communities only |
 | viewer      | never     | never                          |
 
-Exports hold masked numbers unless an administrator asks for full ones (`export_value`), which
-is logged the same way.
+Exports (`sltcore.exports.workbook`) ask `export_masks` row by row: ID numbers masked, phones
+and addresses masked unless `may_see` allows them for that row's community, beneficiaries'
+names by surname only for whoever does not `sees_personal_data` (as the pairings page shows
+them). Only an administrator may ask for a file with everything in full (`unmasked`); each such
+file is logged as one audit row `export` naming the file, its tables and their row counts
+(`log_export`, one transaction, before the file is made).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -28,7 +32,7 @@ from sltcore import auth
 from sltcore.auth import Actor
 from sltcore.errors import NotFoundError, PermissionDenied
 from sltcore.identity import mask_address, mask_id, mask_phone
-from sltcore.schema import Field, Pii, Table, table
+from sltcore.schema import AUDIT_TABLE, Field, Pii, Table, table
 
 if TYPE_CHECKING:  # the store's write path asks `mask` too: no import cycle at run time
     from sltcore.store.base import Store
@@ -61,13 +65,45 @@ def sees_personal_data(actor: Actor) -> bool:
     return actor.role in ("admin", "coordinator")
 
 
-def export_masks(actor: Actor) -> set[str]:
-    """What a file exported by `actor` masks when full numbers are not asked for: ID numbers
-    always (full ones only for an administrator who asks, logged); for the read-only account
-    phones and addresses too."""
-    if sees_personal_data(actor):
-        return {"id_number"}
-    return {"id_number", "phone", "address"}
+# Names of people who are personal data themselves: a read-only account sees them by surname.
+PERSON_NAMES = {("beneficiaries", "name")}
+
+
+def mask_name(name: object) -> str:
+    """王秀英 -> 王**: what a read-only account sees of a beneficiary."""
+    text = "" if name is None or name != name else str(name)
+    return text[:1] + "*" * max(len(text) - 1, 0)
+
+
+def export_masks(actor: Actor, t: Table, community_id: Any) -> dict[str, Callable[[Any], Any]]:
+    """How a file exported by `actor` without full numbers shows a row of `t` whose community
+    is `community_id`: field key -> the function that masks it (other fields as stored).
+
+    ID numbers always (full ones only in an administrator's unmasked export, `log_export`);
+    phones and addresses unless `may_see` allows them (an administrator: all; a coordinator:
+    their communities' people; the read-only account: none); beneficiaries' names by surname
+    (`mask_name`) for whoever does not `sees_personal_data`, as the pairings page shows them."""
+    out: dict[str, Callable[[Any], Any]] = {}
+    for f in t.fields:
+        if f.pii and (f.pii == "id_number" or not may_see(actor, f.pii, community_id)):
+            out[f.key] = lambda v, p=f.pii: mask(p, v)
+        elif (t.key, f.key) in PERSON_NAMES and not sees_personal_data(actor):
+            out[f.key] = mask_name
+    return out
+
+
+def masked_kinds(t: Table, masks: Mapping[str, Any]) -> set[str]:
+    """The kinds of data `masks` (an `export_masks` answer for `t`) hide: pii kinds, "name"."""
+    return {t.field(k).pii or "name" for k in masks}
+
+
+def log_export(store: Store, actor: Actor, source: str, counts: Mapping[str, int]) -> None:
+    """One audit row `export` for a file with full numbers: the row's actor is who exported,
+    its row id the file, its changes the tables and their row counts. Only an administrator
+    (PermissionDenied otherwise, nothing logged); one transaction, before the file is made."""
+    auth.require(actor, "export_full")
+    detail = {"unmasked": True, "tables": list(counts), "rows": dict(counts)}
+    store.transact(actor, lambda tx: tx.note(AUDIT_TABLE, source, "export", detail))
 
 
 def community_of(t: Table, row: Mapping[str, Any]) -> Any:

@@ -211,7 +211,7 @@ ROLE = _choices(
 AUDIT_ACTION = _choices(
     ("create", "新增", "Created"), ("update", "修改", "Updated"), ("archive", "归档", "Archived"),
     ("restore", "恢复", "Restored"), ("reveal", "查看完整号码", "Revealed full number"),
-    ("cancel", "撤销", "Undone"),
+    ("cancel", "撤销", "Undone"), ("export", "导出完整数据", "Exported in full"),
 )  # fmt: skip
 LANGUAGE = _choices(("zh", "中文", "Chinese"), ("en", "English", "English"))
 

@@ -228,7 +228,7 @@ def test_local_to_sheets_and_back_row_by_row(filled, sheets_emulator, tmp_path):
     sheet = make_gsheets_store(emu)
     restore.restore(sheet, restore.read_backup(to_sheet, "local.xlsx"), SYSTEM)
     sheet.reload()
-    back = workbook.export_workbook(sheet, SYSTEM, unmasked=True)
+    back = workbook.export_workbook(sheet, SYSTEM, unmasked=True, file_name="sheet.xlsx")
     local = LocalStore(tmp_path / "back.db")
     restore.restore(local, restore.read_backup(back, "sheet.xlsx"), SYSTEM)
     ra, rb = restore.stored_rows(filled), restore.stored_rows(local)
@@ -236,10 +236,11 @@ def test_local_to_sheets_and_back_row_by_row(filled, sheets_emulator, tmp_path):
     for t in TABLES:
         a = {r["id"]: r for r in ra[t.key]}
         b = {r["id"]: r for r in rb[t.key]}
-        if t.key == AUDIT_TABLE:  # the two restores noted themselves
-            notes = [r for i, r in b.items() if i not in a]
+        if t.key == AUDIT_TABLE:  # the two restores noted themselves, and the full export
+            notes = [r for i, r in b.items() if i not in a]  # from the sheet (in its file)
             assert {(r["action"], r["row_id"]) for r in notes} == {
                 ("restore", "local.xlsx"),
+                ("export", "sheet.xlsx"),
                 ("restore", "sheet.xlsx"),
             }
             b = {i: r for i, r in b.items() if i in a}

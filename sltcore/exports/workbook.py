@@ -7,11 +7,22 @@ booleans; references are the rows' ids; choices are their labels. Read back by
 `sltcore.services.restore`, such a workbook gives the same data again, so it is the portable
 backup and the way from the local store to a Google Sheet and back.
 
-Personal data: ID numbers are masked (`110105********1234`) unless an administrator asks for
-them (`unmasked=True`; refused for anyone else, here, not only hidden in a page); an account
-that may not see personal data (the leaders' read-only role) also gets phones and addresses
-masked, and password digests are only in an administrator's unmasked backup. Text cells are
-formula-safe (`sltcore.exports.cells`).
+Who gets what is decided here, not only in a page:
+
+- Tables: the audit log, the accounts and everyone's preferences go only to an account that
+  may read the audit log (`auth.can(actor, "audit")`: the administrators); the others get
+  workbooks without those sheets (`exportable`), and asking for one of them alone (a CSV, or
+  a workbook of only such tables) is refused.
+- Personal data, row by row (`sltcore.privacy.export_masks`): ID numbers masked
+  (`110105********1234`); phones and addresses masked unless `privacy.may_see` allows them for
+  the row's community (its community field, else that of the row its `scope_via` names); a
+  read-only account sees beneficiaries by surname. Password digests are only in an
+  administrator's unmasked backup.
+- Everything in full (`unmasked=True`) only for an administrator (refused for anyone else),
+  and each such file leaves one audit row `export` (`privacy.log_export`), written before the
+  file is made, so a backup holds its own note.
+
+Text cells are formula-safe (`sltcore.exports.cells`).
 """
 
 from __future__ import annotations
@@ -19,18 +30,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import xlsxwriter
 
-from sltcore import clock, i18n, identity, privacy
+from sltcore import auth, clock, i18n, privacy
 from sltcore.auth import Actor
 from sltcore.codec import frame_rows, to_text
 from sltcore.errors import DeskError, PermissionDenied
 from sltcore.exports.cells import csv_safe, looks_like_formula
 from sltcore.exports.report import WORKBOOK_OPTIONS, sheet_name
-from sltcore.schema import TABLES, Field, Table, table
+from sltcore.schema import AUDIT_TABLE, TABLES, Field, Table, table
 from sltcore.store.base import Row, Store
 
 FORMAT = "sanlitun-desk-workbook"
@@ -41,34 +52,100 @@ SECRET_FIELDS = {("accounts", "password_hash")}
 Progress = Callable[[float, str], Any] | None
 
 
-def masks_for(actor: Actor, unmasked: bool) -> set[str]:
-    """Which kinds of personal data an export by `actor` masks (see the module docstring)."""
-    if unmasked:
-        if actor.role != "admin":
-            raise PermissionDenied(
-                "只有管理员可以导出完整的身份证号；其他账号导出的文件中身份证号已打码。",
-                "Only an administrator can export full ID numbers; other accounts get them masked.",
-            )
-        return set()
-    return privacy.export_masks(actor)
+# Tables only an account that may read the audit log exports (the others never see them).
+AUDIT_READERS_ONLY = (AUDIT_TABLE, "accounts", "preferences")
 
 
-_MASK = {"id_number": identity.mask_id, "phone": identity.mask_phone,
-         "address": identity.mask_address}  # fmt: skip
+def exportable(actor: Actor) -> list[Table]:
+    """The tables `actor` may export: all of them for whoever may read the audit log; for the
+    others all but the audit log, the accounts and everyone's preferences."""
+    if auth.can(actor, "audit"):
+        return list(TABLES)
+    return [t for t in TABLES if t.key not in AUDIT_READERS_ONLY]
+
+
+def _check_table(actor: Actor, t: Table) -> None:
+    if t.key in AUDIT_READERS_ONLY and not auth.can(actor, "audit"):
+        raise PermissionDenied(
+            f"只有可以查看操作日志的管理员才能导出“{t.zh}”。",
+            f"Only an administrator, who may read the audit log, can export {t.en}.",
+        )
+
+
+def _check_unmasked(actor: Actor, unmasked: bool) -> None:
+    if unmasked and not auth.can(actor, "export_full"):
+        raise PermissionDenied(
+            "只有管理员可以导出完整的身份证号；其他账号导出的文件中身份证号已打码。",
+            "Only an administrator can export full ID numbers; other accounts get them masked.",
+        )
+
+
+def _blank(_value: Any) -> None:
+    return None
+
+
+class _Masks:
+    """What each row of an export masks (see the module docstring), and which kinds of data
+    the file ended up masking (for its "导出说明" sheet)."""
+
+    def __init__(self, store: Store, actor: Actor, unmasked: bool) -> None:
+        self.store, self.actor, self.unmasked = store, actor, unmasked
+        self.kinds: set[str] = set() if unmasked else {"id_number"}
+        self._by_community: dict[tuple[str, Any], dict[str, Callable[[Any], Any]]] = {}
+        self._communities: dict[str, dict[str, Any]] = {}
+
+    def of(self, t: Table, row: Row) -> Mapping[str, Callable[[Any], Any]]:
+        if self.unmasked:
+            return {}
+        key = (t.key, self.community(t, row))
+        if key not in self._by_community:
+            masks = privacy.export_masks(self.actor, t, key[1])
+            self.kinds |= privacy.masked_kinds(t, masks)
+            masks.update({f: _blank for tk, f in SECRET_FIELDS if tk == t.key})
+            self._by_community[key] = masks
+        return self._by_community[key]
+
+    def community(self, t: Table, row: Row) -> Any:
+        """The row's community: its community field, else that of the row `scope_via` names
+        (a certificate's volunteer, a team member's team ...); None for the others."""
+        if t.community_field:
+            return row.get(t.community_field)
+        if t.scope_via:
+            return self._community_of(t.field(t.scope_via).ref or "").get(row.get(t.scope_via))
+        return None
+
+    def _community_of(self, key: str) -> dict[str, Any]:
+        if key not in self._communities:
+            t = table(key)
+            self._communities[key] = {r["id"]: self.community(t, r) for r in _rows(self.store, t)}
+        return self._communities[key]
 
 
 def _rows(store: Store, t: Table) -> list[Row]:
     return frame_rows(t, store.read(t.key, include_archived=True))
 
 
-def _shown(t: Table, f: Field, value: Any, masks: set[str], lang: str) -> Any:
+def _gather(
+    store: Store, actor: Actor, chosen: list[Table], unmasked: bool, source: str
+) -> dict[str, list[Row]]:
+    """The rows of each chosen table; for a file with everything in full, the audit row
+    saying so is written first (so a backup's audit log holds its own note)."""
+    for t in chosen:
+        _check_table(actor, t)
+    rows = {t.key: _rows(store, t) for t in chosen}
+    if unmasked:
+        privacy.log_export(store, actor, source, {k: len(v) for k, v in rows.items()})
+        if AUDIT_TABLE in rows:
+            rows[AUDIT_TABLE] = _rows(store, table(AUDIT_TABLE))
+    return rows
+
+
+def _shown(f: Field, value: Any, mask: Callable[[Any], Any] | None, lang: str) -> Any:
     """The value as the file holds it (None for an empty cell)."""
     if value is None or value == ():
         return None
-    if (t.key, f.key) in SECRET_FIELDS and masks:
-        return None
-    if f.pii in masks:
-        return _MASK[f.pii or ""](value)
+    if mask is not None:
+        return mask(value)
     if f.type == "choice":
         return f.choice_label(value, lang)
     if f.type in ("int", "number", "bool", "date"):
@@ -93,10 +170,18 @@ def export_workbook(
     unmasked: bool = False,
     tables: Iterable[str] | None = None,
     progress: Progress = None,
+    file_name: str = "",
 ) -> bytes:
-    """Every table (or `tables`) as one xlsx workbook; see the module docstring."""
-    masks = masks_for(actor, unmasked)
-    chosen = [table(k) for k in tables] if tables is not None else list(TABLES)
+    """Every table `actor` may export (or `tables`) as one xlsx workbook; see the module
+    docstring. `file_name` names the file in the audit row of an unmasked export."""
+    _check_unmasked(actor, unmasked)
+    allowed = exportable(actor)
+    asked = [table(k) for k in tables] if tables is not None else allowed
+    chosen = [t for t in asked if t in allowed]  # without the sheets `actor` may not have
+    if asked and not chosen:
+        _check_table(actor, asked[0])  # only tables they may not have: refused, not emptied
+    data = _gather(store, actor, chosen, unmasked, file_name or "workbook.xlsx")
+    masker = _Masks(store, actor, unmasked)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     head = wb.add_format({"bold": True, "bg_color": "#dfe7ef", "border": 1, "text_wrap": True})
@@ -108,15 +193,16 @@ def export_workbook(
     for n, t in enumerate(chosen):
         if progress is not None:
             progress(n / len(chosen), t.label(lang))
-        rows = _rows(store, t)
+        rows = data[t.key]
         name = sheet_name(t.label(lang), taken)
         ws = wb.add_worksheet(name)
         for j, f in enumerate(t.fields):
             ws.write_string(0, j, f.label(lang), head)
             ws.set_column(j, j, 12 if f.type != "longtext" else 30)
         for i, row in enumerate(rows, start=1):
+            masks = masker.of(t, row)
             for j, f in enumerate(t.fields):
-                value = _shown(t, f, row.get(f.key), masks, lang)
+                value = _shown(f, row.get(f.key), masks.get(f.key), lang)
                 if value is None:
                     continue
                 if isinstance(value, bool):
@@ -132,7 +218,7 @@ def export_workbook(
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(rows), 1), len(t.fields) - 1)
         counts.append((name, t, len(rows)))
-    _meta_sheet(wb, store, actor, lang, masks, counts, head)
+    _meta_sheet(wb, store, actor, lang, masker.kinds, counts, head)
     wb.close()
     if progress is not None:
         progress(1.0, "")
@@ -181,20 +267,30 @@ def _meta_sheet(
 
 
 def export_csv(
-    store: Store, actor: Actor, table_key: str, *, lang: str = "zh", unmasked: bool = False
+    store: Store,
+    actor: Actor,
+    table_key: str,
+    *,
+    lang: str = "zh",
+    unmasked: bool = False,
+    file_name: str = "",
 ) -> bytes:
     """One table as CSV with a UTF-8 BOM (so Excel shows the Chinese), every text cell and
-    header formula-safe; numbers stay numbers (a negative number is not a formula)."""
-    masks = masks_for(actor, unmasked)
+    header formula-safe; numbers stay numbers (a negative number is not a formula). Masked
+    and refused as the workbook is (see the module docstring)."""
+    _check_unmasked(actor, unmasked)
     t = table(table_key)
+    rows = _gather(store, actor, [t], unmasked, file_name or f"{table_key}.csv")[t.key]
+    masker = _Masks(store, actor, unmasked)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_safe(f.label(lang)) for f in t.fields])
     yes, no = i18n.t("io.yes", lang), i18n.t("io.no", lang)
-    for row in _rows(store, t):
+    for row in rows:
         cells: list[Any] = []
+        masks = masker.of(t, row)
         for f in t.fields:
-            value = _shown(t, f, row.get(f.key), masks, lang)
+            value = _shown(f, row.get(f.key), masks.get(f.key), lang)
             if value is None:
                 cells.append("")
             elif isinstance(value, bool):

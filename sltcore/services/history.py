@@ -97,7 +97,8 @@ def changes(
     names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """One line per changed field (before and after), or per action without field changes
-    (created, archived, restored, a full number shown), newest first.
+    (created, archived, restored, a full number shown, a file exported in full: its tables
+    and their row counts), newest first.
 
     `frames` (live rows, archived ones included when given) name the records; `names` maps
     user names to display names."""
@@ -131,6 +132,12 @@ def changes(
             keys = detail.get("fields", [])
             labels = [t.field(k).label(lang) if t and t.has(k) else k for k in keys]
             rows.append({**base, "field": ("、" if lang == "zh" else ", ").join(labels),
+                         "before": "", "after": ""})  # fmt: skip
+        elif r.action == "export" and isinstance(detail, dict):
+            counts = detail.get("rows", {})
+            parts = [f"{TABLE_BY_KEY[k].label(lang) if k in TABLE_BY_KEY else k} {n}"
+                     for k, n in counts.items()]  # fmt: skip
+            rows.append({**base, "field": ("、" if lang == "zh" else ", ").join(parts),
                          "before": "", "after": ""})  # fmt: skip
         else:
             rows.append({**base, "field": "", "before": "", "after": ""})

@@ -30,6 +30,7 @@ from sltcore import auth, clock, privacy
 from sltcore.auth import Actor
 from sltcore.errors import DeskError, NotFoundError, PermissionDenied
 from sltcore.identity import mask_address, mask_phone
+from sltcore.privacy import mask_name  # the one rule; pages call it pairings.mask_name
 from sltcore.refs import choice_map, label_column, titles
 from sltcore.services import hours
 from sltcore.store.base import Row, Store
@@ -57,12 +58,6 @@ def owes_month(
 ) -> bool:
     """Whether a pairing ran the whole month [first, last], so its agreement applies."""
     return started_on <= first and (ended_on is None or ended_on >= last)
-
-
-def mask_name(name: object) -> str:
-    """王秀英 -> 王**: what a read-only account sees of a beneficiary."""
-    text = "" if name is None or name != name else str(name)
-    return text[:1] + "*" * max(len(text) - 1, 0)
 
 
 def _day(value: Any) -> dt.date | None:

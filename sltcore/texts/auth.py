@@ -64,10 +64,10 @@ TEXTS = {
     "audit.title": ("操作日志", "Audit log"),
     "audit.denied": ("只有管理员可以打开这一页。", "Only an administrator can open this page."),
     "audit.intro": (
-        "谁在什么时候改了什么：每次新增、修改、归档、恢复和查看完整号码都有记录，"
+        "谁在什么时候改了什么：每次新增、修改、归档、恢复、查看完整号码和导出完整数据都有记录，"
         "修改前后的值并列显示（身份证号、电话只显示部分）。",
-        "Who changed what and when: every addition, change, archiving, restore and full "
-        "number shown, with the values before and after (personal numbers masked).",
+        "Who changed what and when: every addition, change, archiving, restore, full number "
+        "shown and full export, with the values before and after (personal numbers masked).",
     ),
     "audit.person": ("操作人", "Person"),
     "audit.table": ("数据表", "Table"),

@@ -151,17 +151,22 @@ TEXTS = {
         "完整的身份证号属于个人信息，请妥善保管导出的文件。只有这样的文件才能用于恢复。",
         "Full ID numbers are personal data: keep the file safe. Only such a file can be restored.",
     ),
-    "export.unmasked.admin_only": (
-        "只有管理员可以导出完整的身份证号。",
-        "Only an administrator can export full ID numbers.",
-    ),
     "export.masked": (
         "身份证号将打码（如 110105********1234）。",
         "ID numbers are masked (e.g. 110105********1234).",
     ),
+    "export.masked.scoped": (
+        "身份证号将打码（如 110105********1234）；不是您负责的社区的人，手机号和住址也打码。",
+        "ID numbers are masked (e.g. 110105********1234); so are the phones and addresses of "
+        "people outside your communities.",
+    ),
+    "export.masked.all": (
+        "身份证号、手机号和住址都将打码，服务对象只显示姓氏。",
+        "ID numbers, phones and addresses are masked; beneficiaries are shown by surname.",
+    ),
     "export.full": (
-        "将包含完整的身份证号，请妥善保管文件。",
-        "Full ID numbers included: keep the file safe.",
+        "将包含完整的身份证号，请妥善保管文件；每次下载都记入操作日志。",
+        "Full ID numbers included: keep the file safe. Each download is noted in the audit log.",
     ),
     "export.workbook.button": ("下载全部数据", "Download all data"),
     "export.file": ("三里屯志愿服务数据", "sanlitun-desk-data"),
