@@ -10,7 +10,7 @@ import streamlit as st
 
 from sltcore import auth, clock, i18n
 from sltcore.exports import roster as roster_export
-from sltcore.refs import choice_map
+from sltcore.refs import choice_map, titles
 from sltcore.schema import table
 from sltcore.services import rosters, rows
 from sltcore.ui import after_write, current_actor, get_store, lang, tr
@@ -25,6 +25,7 @@ from sltcore.ui.kit import (
     volunteer_picker,
 )
 from sltcore.ui.shell import first_run
+from sltcore.ui.text import md
 
 store = get_store()
 frames = load_frames()
@@ -141,6 +142,7 @@ def shifts_tab(period: str, df: pd.DataFrame) -> None:
             if saved is not None:
                 st.session_state["ros.assign.gen"] = gen + 1
                 _saved(tr("ros.assign.done", count=len(saved)))
+        change_places(sid)
     if not auth.can(actor, "write"):
         return
     with st.expander(tr("ros.shift.add"), icon=":material/add:", expanded=df.empty):
@@ -158,6 +160,54 @@ def shifts_tab(period: str, df: pd.DataFrame) -> None:
             if form_attempt(lambda: rows.create(store, "roster_shifts", values, actor)):
                 st.session_state["ros.shift.gen"] = gen + 1
                 _saved(tr("ros.shift.added"))
+
+
+def change_places(sid: str) -> None:
+    """调班 or take someone off the chosen shift, before its attendance is marked (the rules
+    are `rosters.swap`'s and `rosters.unassign`'s)."""
+    a = frames["roster_assignments"]
+    a = a[(a["shift_id"] == sid) & (a["status"] == "assigned")]
+    if a.empty:
+        return
+    names = titles(dict(frames), "volunteers")
+    people = {
+        r["id"]: names.get(r["volunteer_id"], r["volunteer_id"]) for r in a.to_dict("records")
+    }
+    with st.expander(tr("ros.change"), icon=":material/swap_horiz:"):
+        gen = st.session_state.get("ros.change.gen", 0)
+        asg = st.selectbox(
+            tr("ros.change.who"), list(people), format_func=people.get, key=f"ros.change.{gen}.who"
+        )
+        how = st.radio(
+            tr("ros.change.how"),
+            ["swap", "remove"],
+            format_func=lambda k: tr(f"ros.change.{k}"),
+            horizontal=True,
+            key=f"ros.change.{gen}.how",
+        )
+        other: list[str] = []
+        if how == "swap":
+            other = volunteer_picker(
+                frames,
+                f"ros.change.{gen}.new",
+                tr("ros.change.new"),
+                exclude=set(a["volunteer_id"]),
+            )
+            if len(other) > 1:
+                st.caption(tr("ros.change.one"))
+        ready = how == "remove" or len(other) == 1
+        if st.button(tr(f"ros.change.{how}.go"), disabled=not ready, key=f"ros.change.{gen}.go"):
+            if how == "remove":
+                done = form_attempt(lambda: rosters.unassign(store, actor, asg))
+                message = tr("ros.change.removed", name=md(people[asg]))
+            else:
+                done = form_attempt(lambda: rosters.swap(store, actor, asg, other[0]))
+                message = tr(
+                    "ros.change.swapped", name=md(people[asg]), new=md(names.get(other[0], ""))
+                )
+            if done is not None:
+                st.session_state["ros.change.gen"] = gen + 1
+                _saved(message)
 
 
 def attendance_tab(df: pd.DataFrame) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from sltcore import auth, clock, i18n
-from sltcore.refs import choice_map
+from sltcore.refs import choice_map, titles
 from sltcore.schema import table
 from sltcore.services import attendance, hours, rows, timebank
 from sltcore.ui import after_write, current_actor, get_store, lang, tr
@@ -96,6 +96,47 @@ def ledger_of(vid: str, name: str, balances) -> None:
         download=f"ledger-{vid}",
         key="tb.ledger.table",
     )
+    undo_redemption(vid, name)
+
+
+def undo_redemption(vid: str, name: str) -> None:
+    """A redemption entered by mistake (or given back) is undone with a reason; the rule and
+    who may are `timebank.cancel_redemption`'s."""
+    vol = frames["volunteers"].set_index("id").loc[vid]
+    if not auth.in_scope(actor, vol["community_id"]):
+        return
+    txs = frames["timebank_transactions"]
+    done = txs[(txs["volunteer_id"] == vid) & (txs["kind"] == "redeem")]
+    if done.empty:
+        return
+    items = titles(dict(frames), "redemption_items")
+    labels = {
+        r["id"]: tr(
+            "tb.undo.label",
+            date=i18n.fmt_date(r["date"].date(), lg),
+            item=items.get(r["item_id"], r["item_id"]),
+            qty=int(r["quantity"]) if pd.notna(r["quantity"]) else 1,
+            points=pts(-float(r["points"])),
+        )
+        for r in done.sort_values("date", ascending=False).to_dict("records")
+    }
+    with st.expander(tr("tb.undo"), icon=":material/undo:"):
+        st.caption(tr("tb.undo.help"))
+        entry = st.selectbox(
+            tr("tb.undo.pick"), list(labels), format_func=labels.get, key=f"tb.undo.{vid}.pick"
+        )
+        reason = st.text_input(
+            tr("tb.undo.reason"),
+            placeholder=tr("tb.undo.reason.placeholder"),
+            key=f"tb.undo.{vid}.why",
+        )
+        if st.button(tr("tb.undo.go"), icon=":material/undo:", key=f"tb.undo.{vid}.go"):
+            undone = form_attempt(lambda: timebank.cancel_redemption(store, actor, entry, reason))
+            if undone is not None:
+                after_write()
+                st.session_state.pop(f"tb.undo.{vid}.why", None)
+                flash(tr("tb.undo.done", name=md(name), balance=pts(undone.balance_after)))
+                st.rerun()
 
 
 def _item_label(item: dict) -> str:

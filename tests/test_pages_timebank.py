@@ -120,6 +120,32 @@ def test_a_redemption_is_saved_and_named(desk) -> None:
     assert list(tx["points"]) == [-5.0] and list(tx["quantity"]) == [1]
 
 
+def test_a_redemption_is_undone_from_the_ledger_with_a_reason(desk) -> None:
+    store = desk["store"]
+    timebank.redeem(
+        store, SYSTEM, desk["wang"]["id"], desk["haircut"]["id"], 1, dt.date(2026, 3, 6)
+    )
+    coord = Actor("c1", "coordinator", communities=(desk["com"]["id"],), display_name="协调员")
+    at = open_page(coord)
+    tab = _tab(at, "积分余额")
+    tab.text_input(key="tb.bal.q").input("1111").run()
+    pick = _tab(at, "积分余额").selectbox(key=f"tb.undo.{desk['wang']['id']}.pick")
+    assert pick.options == ["2026年3月6日 · 理发服务 × 1 · 5 分"]
+    _tab(at, "积分余额").button(key=f"tb.undo.{desk['wang']['id']}.go").click().run()
+    assert "撤销理由：请填写为什么撤销这次兑换" in _errors(at)
+    assert len(store.read_all()["timebank_transactions"]) == 1, "nothing undone without a reason"
+    _tab(at, "积分余额").text_input(key=f"tb.undo.{desk['wang']['id']}.why").input(
+        "登记错了人"
+    ).run()
+    _tab(at, "积分余额").button(key=f"tb.undo.{desk['wang']['id']}.go").click().run()
+    assert [t.value for t in at.toast] == ["已撤销王秀英的一次兑换，余额 12 分。"]
+    assert store.read_all()["timebank_transactions"].empty
+    assert list(_tab(at, "积分余额").dataframe[0].value["余额"]) == [12.0]
+    assert not [e for e in at.expander if e.label == "撤销一次兑换"], "nothing left to undo"
+    viewer = open_page(Actor("leader", "viewer"))
+    assert not [e for e in viewer.expander if e.label == "撤销一次兑换"]
+
+
 def test_overdraw_is_refused_with_its_message(desk) -> None:
     at = _redeem(open_page(), "王秀英", "图书", quantity=2)
     assert any("余额不够" in c.value for c in at.caption)

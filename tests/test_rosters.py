@@ -273,3 +273,49 @@ def test_page_marks_attendance_and_refuses_a_double_booking(app_env) -> None:
     assert at.toast[0].value == "已保存：到岗 1 人，缺勤 0 人；新记服务记录 0 条，撤销 0 条。"
     assert len(store.read_all()["service_records"]) == 1
     store.close()
+
+
+def test_page_swaps_a_place_and_takes_someone_off(app_env) -> None:
+    store = LocalStore(app_env)
+    com = community(store)
+    wang, li, zhang = (volunteer(store, com["id"], name=n) for n in ("王秀英", "李强", "张伟"))
+    period = store.append(
+        "roster_periods",
+        [{"name": "冬季值守", "key_period": "other", "start_date": D(2026, 11, 20),
+          "end_date": D(2026, 12, 10)}],
+        SYSTEM,
+    )[0]  # fmt: skip
+    gate = store.append(
+        "roster_shifts",
+        [{"period_id": period["id"], "post": "门岗", "community_id": com["id"],
+          "date": D(2026, 12, 5), "start_time": T(8), "end_time": T(12), "slots": 2}],
+        SYSTEM,
+    )[0]  # fmt: skip
+    asg_wang, asg_li = rosters.assign(store, SYSTEM, gate["id"], [wang["id"], li["id"]])
+    at = open_page()
+    _tab(at, "班次与排班").selectbox(key="ros.assign.shift").select(gate["id"]).run()
+    tab = _tab(at, "班次与排班")
+    assert tab.selectbox(key="ros.change.0.who").options == ["王秀英", "李强"]
+    assert tab.button(key="ros.change.0.go").disabled, "a swap needs the one who stands in"
+    tab.text_input(key="ros.change.0.new.q").input("张伟").run()
+    _tab(at, "班次与排班").button(key="ros.change.0.go").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.toast[0].value == "已调班：张伟替王秀英值守。"
+    people = _tab(at, "班次与排班").dataframe[0].value["值守人员"].tolist()
+    assert people == ["李强、张伟"]
+    assert store.get("roster_assignments", asg_wang["id"])["status"] == "swapped"
+    live = store.read("roster_assignments")
+    assert zhang["id"] in set(live[live["status"] == "assigned"]["volunteer_id"])
+    tab = _tab(at, "班次与排班")
+    tab.selectbox(key="ros.assign.shift").select(gate["id"]).run()
+    tab = _tab(at, "班次与排班")
+    tab.selectbox(key="ros.change.1.who").select(asg_li["id"]).run()
+    _tab(at, "班次与排班").radio(key="ros.change.1.how").set_value("remove").run()
+    _tab(at, "班次与排班").button(key="ros.change.1.go").click().run()
+    assert at.toast[0].value == "已把李强移出这个班次。"
+    assert (
+        store.get("roster_assignments", asg_li["id"]) is None
+        or store.get("roster_assignments", asg_li["id"])["archived"]
+    )
+    assert _tab(at, "班次与排班").dataframe[0].value["值守人员"].tolist() == ["张伟"]
+    store.close()

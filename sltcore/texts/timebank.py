@@ -38,6 +38,27 @@ TEXTS = {
     "tb.ledger.pick": ("查看谁的积分明细", "Whose ledger"),
     "tb.ledger.title": ("{name}的积分明细", "{name}'s ledger"),
     "tb.ledger.empty": ("还没有积分记录。", "No entries yet."),
+    "tb.undo": ("撤销一次兑换", "Undo a redemption"),
+    "tb.undo.help": (
+        "兑换登记错了，或物品退回时使用：积分退回余额，剩余数量恢复；原记录留在归档中，理由记入操作日志。",
+        "For a redemption entered by mistake or given back: the points and the units come "
+        "back; the entry stays in the archive and the reason in the audit log.",
+    ),
+    "tb.undo.pick": ("哪一次兑换", "Which redemption"),
+    "tb.undo.label": (
+        "{date} · {item} × {qty} · {points} 分",
+        "{date} · {item} × {qty} · {points} points",
+    ),
+    "tb.undo.reason": ("撤销理由", "Reason"),
+    "tb.undo.reason.placeholder": (
+        "如：登记错了人、物品已退回",
+        "e.g. wrong person, item returned",
+    ),
+    "tb.undo.go": ("撤销这次兑换", "Undo this redemption"),
+    "tb.undo.done": (
+        "已撤销{name}的一次兑换，余额 {balance} 分。",
+        "Undone for {name}; balance {balance}.",
+    ),
     "tb.ledger.balance": ("当前余额", "Balance now"),
     "tb.ledger.hours": ("计入星级的服务时长", "Hours for star levels"),
     "tb.col.date": ("日期", "Date"),
