@@ -365,7 +365,7 @@ def test_a_coordinator_ends_a_pairing_and_corrects_a_beneficiarys_phone(app_env)
     at = open_page(coord)
     tab = _tab(at, "全部结对")
     pick = tab.selectbox(key="pair.edit.pairings.pick")
-    assert pick.options == ["王秀英 — 李淑珍"], "only the pairings of their own communities"
+    assert pick.options == ["王秀英 结对 李淑珍"], "only the pairings of their own communities"
     pick.set_value(pair["id"]).run()
     # values typed into a form stay pending until it is submitted: no run in between
     _in_edit(at, "selectbox", "pairings", "status").set_value("ended")
@@ -374,7 +374,7 @@ def test_a_coordinator_ends_a_pairing_and_corrects_a_beneficiarys_phone(app_env)
     assert not at.error, [e.value for e in at.error]
     stored = store.get("pairings", pair["id"])
     assert (stored["status"], stored["ended_on"]) == ("ended", D(2026, 11, 15))
-    assert at.toast[0].value == "已保存：王秀英 — 李淑珍。"
+    assert at.toast[0].value == "已保存：王秀英 结对 李淑珍。"
     assert "pair.visit.go" not in [b.key for b in _tab(at, "记录走访").button], (
         "the ended pairing is not offered, nor the other community's"
     )

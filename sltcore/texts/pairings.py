@@ -39,7 +39,7 @@ TEXTS = {
     "pair.added": ("已新建结对。", "Pairing saved."),
     "pair.edit": ("修改或结束结对", "Change or end a pairing"),
     "pair.edit.pick": ("选择", "Choose"),
-    "pair.edit.pair.label": ("{pairer} — {beneficiary}", "{pairer} — {beneficiary}"),
+    "pair.edit.pair.label": ("{pairer} 结对 {beneficiary}", "{pairer} with {beneficiary}"),
     "pair.edited": ("已保存：{name}。", "Saved: {name}."),
     "pair.ben.edit": ("修改服务对象信息", "Change a beneficiary"),
     "pair.ben.edited": ("已保存{name}的信息。", "{name}'s details saved."),
